@@ -1,0 +1,76 @@
+# Kumo: one-command set-up. Every target installs what it needs into the
+# project (.venv, .collections, .venv/bin/ecspresso); nothing is installed by hand.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+ECSPRESSO_MODULE := github.com/kayac/ecspresso/v2/cmd/ecspresso
+ECSPRESSO_VERSION ?= v2.6.3
+EMULATOR_PORT ?= 5000
+PYTEST_ARGS ?=
+
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+
+.PHONY: help install ecspresso emulator emulator-stop demo test test-all lint unit e2e molecule bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt
+	@echo "==> creating $(VENV) and installing pinned Python packages"
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+.collections/ansible_collections/kumo/platform:
+	@mkdir -p .collections/ansible_collections/kumo
+	@ln -sfn ../../.. $@
+
+install: $(VENV)/.installed .collections/ansible_collections/kumo/platform ecspresso ## create .venv, link the collection, build ecspresso
+
+ecspresso: ## build ecspresso with `go install` into .venv/bin (not fatal when the Go proxy refuses it)
+	@if [ -x $(BIN)/ecspresso ]; then :; \
+	elif ! command -v go >/dev/null; then echo "WARNING: go not found; ecspresso not built (deploy needs it)"; \
+	else echo "==> go install $(ECSPRESSO_MODULE)@$(ECSPRESSO_VERSION)"; \
+	  mkdir -p $(BIN); \
+	  GOBIN=$(BIN) go install $(ECSPRESSO_MODULE)@$(ECSPRESSO_VERSION) 2>.cache-ecspresso.log \
+	    || { echo "WARNING: ecspresso could not be built here (see .cache-ecspresso.log):"; tail -n 2 .cache-ecspresso.log | sed 's/^/    /'; }; \
+	  rm -f .cache-ecspresso.log; \
+	fi
+
+emulator: install ## run the AWS emulator in the foreground on 127.0.0.1:$EMULATOR_PORT
+	$(BIN)/python -m emulator --port $(EMULATOR_PORT)
+
+emulator-stop: ## stop the emulator that `make demo` left running
+	@scripts/emulator.sh stop
+
+demo: install ## start the emulator and build the dev stack on it
+	@scripts/demo.sh
+
+lint: install ## ansible-lint (production profile), yamllint, ruff
+	@echo "==> ruff"; $(BIN)/ruff check . && $(BIN)/ruff format --check .
+	@echo "==> yamllint"; $(BIN)/yamllint --strict .
+	@echo "==> ansible-lint"; $(BIN)/ansible-lint --profile production
+
+unit: install ## unit tests (modules, module_utils, emulator patches)
+	$(BIN)/pytest tests/unit tests/emulator $(PYTEST_ARGS)
+
+e2e: install ## end-to-end tests on the emulator (a fixed sample)
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+molecule: install ## one molecule scenario per role, on the emulator
+	@scripts/molecule.sh
+
+test: lint ## everything: lint, unit, end-to-end, molecule
+	$(BIN)/pytest tests $(PYTEST_ARGS)
+	@scripts/molecule.sh
+
+test-all: lint ## the exhaustive runs (every environment x layer, every crash point)
+	KUMO_TEST_ALL=1 $(BIN)/pytest tests $(PYTEST_ARGS)
+	@scripts/molecule.sh
+
+clean: ## remove everything make created
+	rm -rf $(VENV) .collections .emulator .pytest_cache .ruff_cache
