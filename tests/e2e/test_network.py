@@ -1,0 +1,162 @@
+"""The network layer, converged on the emulator and read back (SPEC.md, "Network")."""
+
+import ipaddress
+
+import pytest
+
+from kumo_testlib import expected_tags, tags_of
+
+pytestmark = pytest.mark.e2e
+
+CIDRS = {
+    "dev": ("10.0.0.0/16", ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"], ["10.0.128.0/24", "10.0.129.0/24", "10.0.130.0/24"]),
+    "staging": ("10.1.0.0/16", ["10.1.0.0/24", "10.1.1.0/24", "10.1.2.0/24"], ["10.1.128.0/24", "10.1.129.0/24", "10.1.130.0/24"]),
+    "prod": ("10.2.0.0/16", ["10.2.0.0/24", "10.2.1.0/24", "10.2.2.0/24"], ["10.2.128.0/24", "10.2.129.0/24", "10.2.130.0/24"]),
+}
+AZS = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
+NAT_AZS = {"dev": AZS[:1], "staging": AZS[:1], "prod": AZS}
+FLOW_LOGS = {"dev": False, "staging": True, "prod": True}
+RETENTION = {"staging": 14, "prod": 30}
+
+
+@pytest.fixture(scope="module")
+def network(stacks, env):
+    stack = stacks[env]
+    stack.converged("network")
+    ec2 = stack.client("ec2")
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"kumo-{env}-vpc"]}])["Vpcs"]
+    return stack, ec2, vpcs
+
+
+def by_name(resources):
+    return {tags_of(r)["Name"]: r for r in resources}
+
+
+def test_second_run_changes_nothing(network):
+    stack, _, _ = network
+    _, second = stack.converged("network")
+    assert second.changed == 0, second.changed_tasks()
+
+
+def test_one_vpc_with_the_spec_cidr_and_tags(network, env):
+    _, ec2, vpcs = network
+    assert len(vpcs) == 1
+    vpc = vpcs[0]
+    assert vpc["CidrBlock"] == CIDRS[env][0]
+    assert tags_of(vpc) == expected_tags(env, f"kumo-{env}-vpc")
+    for attribute in ("enableDnsSupport", "enableDnsHostnames"):
+        value = ec2.describe_vpc_attribute(VpcId=vpc["VpcId"], Attribute=attribute)
+        assert value[attribute[0].upper() + attribute[1:]]["Value"] is True
+
+
+def test_subnets_per_az_with_spec_cidrs(network, env):
+    _, ec2, vpcs = network
+    subnets = by_name(ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]}])["Subnets"])
+    _, public, private = CIDRS[env]
+    assert len(subnets) == 6
+    for tier, cidrs in (("public", public), ("private", private)):
+        for az, cidr in zip(AZS, cidrs):
+            name = f"kumo-{env}-{tier}-{az[-1]}"
+            subnet = subnets[name]
+            assert subnet["CidrBlock"] == cidr
+            assert subnet["AvailabilityZone"] == az
+            assert subnet["MapPublicIpOnLaunch"] is False
+            assert tags_of(subnet) == {**expected_tags(env, name), "Tier": tier}
+
+
+def test_nat_gateways_and_eips_per_environment(network, env):
+    _, ec2, vpcs = network
+    vpc_id = vpcs[0]["VpcId"]
+    subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]}
+    nats = [n for n in ec2.describe_nat_gateways()["NatGateways"] if n["VpcId"] == vpc_id and n["State"] != "deleted"]
+    assert sorted(subnets[n["SubnetId"]]["AvailabilityZone"] for n in nats) == NAT_AZS[env]
+    for nat in nats:
+        assert tags_of(subnets[nat["SubnetId"]])["Tier"] == "public"
+        assert tags_of(nat) == expected_tags(env, f"kumo-{env}-nat-{subnets[nat['SubnetId']]['AvailabilityZone'][-1]}")
+    eips = ec2.describe_addresses(Filters=[{"Name": "tag:Environment", "Values": [env]}])["Addresses"]
+    assert len(eips) == len(nats)
+    assert {e["AllocationId"] for e in eips} == {n["NatGatewayAddresses"][0]["AllocationId"] for n in nats}
+
+
+def test_routes(network, env):
+    _, ec2, vpcs = network
+    vpc_id = vpcs[0]["VpcId"]
+    subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]}
+    nats = {n["NatGatewayId"]: subnets[n["SubnetId"]]["AvailabilityZone"] for n in ec2.describe_nat_gateways()["NatGateways"] if n["VpcId"] == vpc_id}
+    tables = by_name(t for t in ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"] if tags_of(t).get("Name"))
+    assert set(tables) == {f"kumo-{env}-public", *(f"kumo-{env}-private-{az[-1]}" for az in AZS)}
+
+    public = tables[f"kumo-{env}-public"]
+    default = [r for r in public["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"]
+    assert len(default) == 1 and default[0]["GatewayId"].startswith("igw-")
+    assert sorted(subnets[a["SubnetId"]]["AvailabilityZone"] for a in public["Associations"] if a.get("SubnetId")) == AZS
+
+    for az in AZS:
+        table = tables[f"kumo-{env}-private-{az[-1]}"]
+        assert tags_of(table) == expected_tags(env, f"kumo-{env}-private-{az[-1]}")
+        associated = [subnets[a["SubnetId"]] for a in table["Associations"] if a.get("SubnetId")]
+        assert [(s["AvailabilityZone"], tags_of(s)["Tier"]) for s in associated] == [(az, "private")]
+        default = [r for r in table["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"]
+        assert len(default) == 1
+        expected_nat_az = az if env == "prod" else AZS[0]
+        assert nats[default[0]["NatGatewayId"]] == expected_nat_az
+
+
+def _rules(permissions):
+    rules = set()
+    for p in permissions:
+        for r in p.get("IpRanges", []):
+            rules.add((p["IpProtocol"], p.get("FromPort"), p.get("ToPort"), r["CidrIp"]))
+        for r in p.get("Ipv6Ranges", []):
+            rules.add((p["IpProtocol"], p.get("FromPort"), p.get("ToPort"), r["CidrIpv6"]))
+        for r in p.get("UserIdGroupPairs", []):
+            rules.add((p["IpProtocol"], p.get("FromPort"), p.get("ToPort"), r["GroupId"]))
+    return rules
+
+
+def test_security_groups_are_chained(network, env):
+    _, ec2, vpcs = network
+    vpc_id = vpcs[0]["VpcId"]
+    groups = {g["GroupName"]: g for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]}
+    assert set(groups) == {"default", f"kumo-{env}-alb", f"kumo-{env}-ecs", f"kumo-{env}-endpoints"}
+    alb, ecs, endpoints = (groups[f"kumo-{env}-{n}"] for n in ("alb", "ecs", "endpoints"))
+
+    assert _rules(alb["IpPermissions"]) == {("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 443, 443, "0.0.0.0/0")}
+    assert _rules(alb["IpPermissionsEgress"]) == {("tcp", 32768, 65535, CIDRS[env][0])}
+    assert _rules(ecs["IpPermissions"]) == {("tcp", 32768, 65535, alb["GroupId"])}
+    assert _rules(endpoints["IpPermissions"]) == {("tcp", 443, 443, ecs["GroupId"])}
+    assert _rules(endpoints["IpPermissionsEgress"]) == set()
+    for name in ("alb", "ecs", "endpoints"):
+        assert tags_of(groups[f"kumo-{env}-{name}"]) == expected_tags(env, f"kumo-{env}-{name}")
+
+
+def test_default_security_group_has_no_rules(network):
+    _, ec2, vpcs = network
+    default = ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]}, {"Name": "group-name", "Values": ["default"]}]
+    )["SecurityGroups"][0]
+    assert default["IpPermissions"] == []
+    assert default["IpPermissionsEgress"] == []
+
+
+def test_flow_logs_per_environment(network, env):
+    stack, ec2, vpcs = network
+    flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpcs[0]["VpcId"]]}])["FlowLogs"]
+    groups = stack.client("logs").describe_log_groups(logGroupNamePrefix=f"kumo-{env}-vpc-flow-logs")["logGroups"]
+    if not FLOW_LOGS[env]:
+        assert flow_logs == [] and groups == []
+        return
+    assert len(flow_logs) == 1
+    flow_log = flow_logs[0]
+    assert flow_log["TrafficType"] == "ALL"
+    assert flow_log["LogGroupName"] == f"kumo-{env}-vpc-flow-logs"
+    assert flow_log["DeliverLogsPermissionArn"].endswith(f":role/kumo-{env}-vpc-flow-logs")
+    assert tags_of(flow_log) == expected_tags(env, f"kumo-{env}-vpc-flow-log")
+    assert [g["retentionInDays"] for g in groups] == [RETENTION[env]]
+
+
+def test_every_subnet_is_inside_the_vpc(network, env):
+    _, ec2, vpcs = network
+    vpc = ipaddress.ip_network(vpcs[0]["CidrBlock"])
+    for subnet in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]}])["Subnets"]:
+        assert ipaddress.ip_network(subnet["CidrBlock"]).subnet_of(vpc)
