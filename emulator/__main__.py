@@ -5,6 +5,7 @@ Binds loopback only. ``--port 0`` (or ``EMULATOR_PORT=0``) picks a free port;
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -28,10 +29,8 @@ def main(argv=None):
         os.replace(tmp, args.port_file)
     print(f"kumo emulator listening on http://{args.host}:{port}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

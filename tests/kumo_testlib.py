@@ -53,7 +53,7 @@ class Emulator:
 
     def _call(self, method, path):
         request = urllib.request.Request(self.url + path, method=method)
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback only)
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.read()
 
     def reset(self):
@@ -154,9 +154,7 @@ def run_playbook(
     if emulator is not None:
         environ.update(emulator.environ())
     environ.update(env or {})
-    completed = subprocess.run(
-        argv, cwd=cwd, env=environ, capture_output=True, text=True, timeout=timeout, check=False
-    )
+    completed = subprocess.run(argv, cwd=cwd, env=environ, capture_output=True, text=True, timeout=timeout, check=False)
     return PlaybookRun(argv, completed.returncode, completed.stdout + completed.stderr)
 
 

@@ -2,6 +2,7 @@
 
 import ipaddress
 
+
 def _network(value, name):
     try:
         return ipaddress.ip_network(str(value), strict=True), None
@@ -41,7 +42,7 @@ def subnet_plan(name_prefix, azs, public, private):
     return [
         {"tier": tier, "az": az, "cidr": cidr, "name": f"{name_prefix}-{tier}-{az[-1]}"}
         for tier, cidrs in (("public", public), ("private", private))
-        for az, cidr in zip(azs, cidrs)
+        for az, cidr in zip(azs, cidrs, strict=False)
     ]
 
 

@@ -9,9 +9,21 @@ from kumo_testlib import expected_tags, tags_of
 pytestmark = pytest.mark.e2e
 
 CIDRS = {
-    "dev": ("10.0.0.0/16", ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"], ["10.0.128.0/24", "10.0.129.0/24", "10.0.130.0/24"]),
-    "staging": ("10.1.0.0/16", ["10.1.0.0/24", "10.1.1.0/24", "10.1.2.0/24"], ["10.1.128.0/24", "10.1.129.0/24", "10.1.130.0/24"]),
-    "prod": ("10.2.0.0/16", ["10.2.0.0/24", "10.2.1.0/24", "10.2.2.0/24"], ["10.2.128.0/24", "10.2.129.0/24", "10.2.130.0/24"]),
+    "dev": (
+        "10.0.0.0/16",
+        ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"],
+        ["10.0.128.0/24", "10.0.129.0/24", "10.0.130.0/24"],
+    ),
+    "staging": (
+        "10.1.0.0/16",
+        ["10.1.0.0/24", "10.1.1.0/24", "10.1.2.0/24"],
+        ["10.1.128.0/24", "10.1.129.0/24", "10.1.130.0/24"],
+    ),
+    "prod": (
+        "10.2.0.0/16",
+        ["10.2.0.0/24", "10.2.1.0/24", "10.2.2.0/24"],
+        ["10.2.128.0/24", "10.2.129.0/24", "10.2.130.0/24"],
+    ),
 }
 AZS = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
 NAT_AZS = {"dev": AZS[:1], "staging": AZS[:1], "prod": AZS}
@@ -55,7 +67,7 @@ def test_subnets_per_az_with_spec_cidrs(network, env):
     _, public, private = CIDRS[env]
     assert len(subnets) == 6
     for tier, cidrs in (("public", public), ("private", private)):
-        for az, cidr in zip(AZS, cidrs):
+        for az, cidr in zip(AZS, cidrs, strict=True):
             name = f"kumo-{env}-{tier}-{az[-1]}"
             subnet = subnets[name]
             assert subnet["CidrBlock"] == cidr
@@ -67,7 +79,9 @@ def test_subnets_per_az_with_spec_cidrs(network, env):
 def test_nat_gateways_and_eips_per_environment(network, env):
     _, ec2, vpcs = network
     vpc_id = vpcs[0]["VpcId"]
-    subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]}
+    subnets = {
+        s["SubnetId"]: s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    }
     nats = [n for n in ec2.describe_nat_gateways()["NatGateways"] if n["VpcId"] == vpc_id and n["State"] != "deleted"]
     assert sorted(subnets[n["SubnetId"]]["AvailabilityZone"] for n in nats) == NAT_AZS[env]
     for nat in nats:
@@ -81,15 +95,27 @@ def test_nat_gateways_and_eips_per_environment(network, env):
 def test_routes(network, env):
     _, ec2, vpcs = network
     vpc_id = vpcs[0]["VpcId"]
-    subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]}
-    nats = {n["NatGatewayId"]: subnets[n["SubnetId"]]["AvailabilityZone"] for n in ec2.describe_nat_gateways()["NatGateways"] if n["VpcId"] == vpc_id}
-    tables = by_name(t for t in ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"] if tags_of(t).get("Name"))
+    subnets = {
+        s["SubnetId"]: s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    }
+    nats = {
+        n["NatGatewayId"]: subnets[n["SubnetId"]]["AvailabilityZone"]
+        for n in ec2.describe_nat_gateways()["NatGateways"]
+        if n["VpcId"] == vpc_id
+    }
+    tables = by_name(
+        t
+        for t in ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"]
+        if tags_of(t).get("Name")
+    )
     assert set(tables) == {f"kumo-{env}-public", *(f"kumo-{env}-private-{az[-1]}" for az in AZS)}
 
     public = tables[f"kumo-{env}-public"]
     default = [r for r in public["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"]
     assert len(default) == 1 and default[0]["GatewayId"].startswith("igw-")
-    assert sorted(subnets[a["SubnetId"]]["AvailabilityZone"] for a in public["Associations"] if a.get("SubnetId")) == AZS
+    assert (
+        sorted(subnets[a["SubnetId"]]["AvailabilityZone"] for a in public["Associations"] if a.get("SubnetId")) == AZS
+    )
 
     for az in AZS:
         table = tables[f"kumo-{env}-private-{az[-1]}"]
@@ -117,7 +143,10 @@ def _rules(permissions):
 def test_security_groups_are_chained(network, env):
     _, ec2, vpcs = network
     vpc_id = vpcs[0]["VpcId"]
-    groups = {g["GroupName"]: g for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]}
+    groups = {
+        g["GroupName"]: g
+        for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]
+    }
     assert set(groups) == {"default", f"kumo-{env}-alb", f"kumo-{env}-ecs", f"kumo-{env}-endpoints"}
     alb, ecs, endpoints = (groups[f"kumo-{env}-{n}"] for n in ("alb", "ecs", "endpoints"))
 
