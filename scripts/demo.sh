@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `make demo`: start (or reuse) the emulator, build the dev stack on it, deploy
+# a sample release when ecspresso is installed, and print what exists.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/emulator.sh
+export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg"
+export ANSIBLE_CALLBACK_RESULT_FORMAT=yaml ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_DISPLAY_OK_HOSTS=false
+
+if emulator_running; then
+  echo "==> reusing the emulator on port $(cat "$STATE_DIR/port")"
+else
+  echo "==> starting the AWS emulator (moto, patched) on loopback"
+  EMULATOR_PORT=${EMULATOR_PORT:-0} _emulator_spawn "$STATE_DIR"
+fi
+export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$STATE_DIR/port")"
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=ap-northeast-1
+echo "    AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL"
+
+echo "==> building the dev stack: ansible-playbook site.yml -i inventories/dev (changed tasks are shown)"
+ansible-playbook site.yml -i inventories/dev
+
+if [ -f playbooks/deploy.yml ]; then
+  if command -v ecspresso >/dev/null; then
+    echo "==> deploying a sample release: ansible-playbook playbooks/deploy.yml -e image_tag=demo"
+    ansible-playbook playbooks/deploy.yml -i inventories/dev -e image_tag=demo
+  else
+    echo "==> skipping the sample deploy: ecspresso is not installed (make ecspresso explains why)"
+  fi
+fi
+
+echo "==> what exists now"
+ansible-playbook playbooks/summary.yml -i inventories/dev
+cat <<MSG
+The emulator keeps running: export AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+and run ansible-playbook against it; \`make emulator-stop\` stops it.
+MSG
