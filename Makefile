@@ -65,11 +65,11 @@ molecule: install ## one molecule scenario per role, on the emulator
 	@scripts/molecule.sh
 
 test: lint ## everything: lint, unit, end-to-end, molecule
-	$(BIN)/pytest tests $(PYTEST_ARGS)
+	$(BIN)/pytest tests -n 2 $(PYTEST_ARGS)
 	@scripts/molecule.sh
 
 test-all: lint ## the exhaustive runs (every environment x layer, every crash point)
-	KUMO_TEST_ALL=1 $(BIN)/pytest tests $(PYTEST_ARGS)
+	KUMO_TEST_ALL=1 $(BIN)/pytest tests -n 2 $(PYTEST_ARGS)
 	@scripts/molecule.sh
 
 clean: ## remove everything make created

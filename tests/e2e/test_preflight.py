@@ -1,0 +1,114 @@
+"""Bad input fails before any AWS call, with a message naming the variable.
+
+Each case copies a real inventory, breaks one thing, runs site.yml against an
+emulator and asserts: the run fails, the message names the variable, and the
+emulator received no request at all.
+"""
+
+import shutil
+
+import pytest
+import yaml
+
+from kumo_testlib import ROOT, run_playbook
+
+pytestmark = pytest.mark.e2e
+
+# (case id, environment, {file: {variable: bad value}} or removals, words the message must contain)
+REMOVE = object()
+CASES = [
+    ("unknown-environment", "dev", {"main": {"kumo_environment": "qa"}}, ["kumo_environment", "dev, staging, prod"]),
+    ("project-name-format", "dev", {"main": {"kumo_project": "Kumo Web"}}, ["kumo_project"]),
+    (
+        "az-outside-region",
+        "prod",
+        {"main": {"kumo_availability_zones": ["us-east-1a", "us-east-1b", "us-east-1c"]}},
+        ["kumo_availability_zones"],
+    ),
+    ("region-wrong-type", "dev", {"main": {"kumo_region": ["ap-northeast-1"]}}, ["kumo_region"]),
+    ("vpc-cidr-prefix-too-long", "dev", {"network": {"network_vpc_cidr": "10.0.0.0/33"}}, ["network_vpc_cidr"]),
+    ("vpc-cidr-not-a-cidr", "prod", {"network": {"network_vpc_cidr": "banana"}}, ["network_vpc_cidr", "banana"]),
+    ("vpc-cidr-too-large", "dev", {"network": {"network_vpc_cidr": "10.0.0.0/8"}}, ["network_vpc_cidr", "/16"]),
+    (
+        "subnets-overlap",
+        "prod",
+        {"network": {"network_private_subnets": ["10.2.0.0/24", "10.2.129.0/24", "10.2.130.0/24"]}},
+        ["network_private_subnets[0]", "overlaps", "network_public_subnets[0]"],
+    ),
+    (
+        "subnet-outside-vpc",
+        "dev",
+        {"network": {"network_public_subnets": ["10.9.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]}},
+        ["network_public_subnets[0]", "not inside network_vpc_cidr"],
+    ),
+    (
+        "subnet-count-not-az-count",
+        "staging",
+        {"network": {"network_public_subnets": ["10.1.0.0/24", "10.1.1.0/24"]}},
+        ["network_public_subnets", "kumo_availability_zones"],
+    ),
+    (
+        "subnet-host-bits",
+        "dev",
+        {"network": {"network_private_subnets": ["10.0.128.1/24", "10.0.129.0/24", "10.0.130.0/24"]}},
+        ["network_private_subnets[0]", "not a CIDR"],
+    ),
+    (
+        "nat-switch-not-bool",
+        "prod",
+        {"network": {"network_one_nat_gateway_per_az": "sometimes"}},
+        ["network_one_nat_gateway_per_az"],
+    ),
+    (
+        "flow-log-retention-not-allowed",
+        "prod",
+        {"network": {"network_flow_log_retention_days": 8}},
+        ["network_flow_log_retention_days"],
+    ),
+    (
+        "flow-log-switch-missing",
+        "staging",
+        {"network": {"network_enable_flow_log": REMOVE}},
+        ["network_enable_flow_log"],
+    ),
+    ("typo-in-network-variable", "dev", {"network": {"network_vpc_cdir": "10.0.0.0/16"}}, ["network_vpc_cdir", "typo"]),
+]
+
+
+def bad_inventory(tmp_path, env, changes):
+    inventory = tmp_path / env
+    shutil.copytree(ROOT / "inventories" / env, inventory)
+    for concern, variables in changes.items():
+        path = inventory / "group_vars" / "all" / f"{concern}.yml"
+        data = yaml.safe_load(path.read_text()) if path.exists() else {}
+        for name, value in variables.items():
+            if value is REMOVE:
+                data.pop(name)
+            else:
+                data[name] = value
+        path.write_text(yaml.safe_dump(data))
+    return inventory
+
+
+@pytest.fixture(scope="module")
+def quiet_emulator(emulator_factory):
+    return emulator_factory("preflight")
+
+
+@pytest.mark.parametrize(("env", "changes", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_fails_before_any_aws_call(quiet_emulator, tmp_path, env, changes, words):
+    quiet_emulator.clear_requests()
+    run = run_playbook(quiet_emulator, inventory=bad_inventory(tmp_path, env, changes))
+    assert run.returncode != 0, run.tail()
+    failure = run.output[run.output.find("fatal:") :] or run.output
+    for word in words:
+        assert word in failure, f"{word!r} not in the failure:\n{run.tail(30)}"
+    assert quiet_emulator.requests() == []
+
+
+def test_the_shipped_inventories_pass_preflight(quiet_emulator):
+    for env in ("dev", "staging", "prod"):
+        quiet_emulator.clear_requests()
+        run = run_playbook(quiet_emulator, inventory=f"inventories/{env}", tags=["preflight_only"])
+        assert run.returncode == 0, run.tail()
+        assert quiet_emulator.requests() == []
