@@ -4,6 +4,7 @@ request log in front of it.
 ``GET /_kumo/requests`` returns every AWS call received since the last
 ``DELETE /_kumo/requests`` as JSON (service, action, method, path), so a test
 can assert that a run made no call at all, or count calls per action.
+``/_kumo/faults`` turns fault injection on and off (see ``emulator.faults``).
 """
 
 import io
@@ -20,9 +21,11 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from emulator import patches
+from emulator.faults import FaultInjector
 
 _SCOPE = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/aws4_request")
 _LOG_PATH = "/_kumo/requests"
+_FAULTS_PATH = "/_kumo/faults"
 
 
 def describe_request(environ, body):
@@ -49,6 +52,7 @@ class RequestLog:
         self.app = app
         self.entries = []
         self.lock = threading.Lock()
+        self.faults = FaultInjector()
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -57,8 +61,11 @@ class RequestLog:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
+        if path == _FAULTS_PATH:
+            return self._serve_faults(environ, start_response, body)
         if not path.startswith("/moto-api"):
             region, service, action = describe_request(environ, body)
+            fault = self.faults.draw()
             with self.lock:
                 self.entries.append(
                     {
@@ -67,9 +74,20 @@ class RequestLog:
                         "action": action,
                         "method": environ.get("REQUEST_METHOD"),
                         "path": path,
+                        "fault": fault,
                     }
                 )
+            if fault:
+                answer = self.faults.inject(fault, service, environ, start_response)
+                if answer is not None:
+                    return answer
         return self.app(environ, start_response)
+
+    def _serve_faults(self, environ, start_response, body):
+        if environ.get("REQUEST_METHOD") == "POST":
+            self.faults.configure(json.loads(body or b"{}"))
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps(self.faults.state()).encode()]
 
     def _serve_log(self, environ, start_response):
         with self.lock:
