@@ -129,6 +129,8 @@ def run_playbook(
     env=None,
     timeout=1800,
     cwd=ROOT,
+    crash_at_task=None,
+    crash_delay=0,
 ):
     argv = [str(VENV_BIN / "ansible-playbook"), playbook, "-i", str(inventory)]
     if tags:
@@ -154,7 +156,25 @@ def run_playbook(
     if emulator is not None:
         environ.update(emulator.environ())
     environ.update(env or {})
-    completed = subprocess.run(argv, cwd=cwd, env=environ, capture_output=True, text=True, timeout=timeout, check=False)
+    if crash_at_task:
+        environ.update(
+            {
+                "ANSIBLE_CALLBACK_PLUGINS": str(ROOT / "tests" / "callback_plugins"),
+                "ANSIBLE_CALLBACKS_ENABLED": "kumo_crash",
+                "KUMO_CRASH_AT_TASK": str(crash_at_task),
+                "KUMO_CRASH_DELAY": str(crash_delay),
+            }
+        )
+    completed = subprocess.run(
+        argv,
+        cwd=cwd,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        start_new_session=True,  # a crash test kills the run's whole process group, not pytest
+    )
     return PlaybookRun(argv, completed.returncode, completed.stdout + completed.stderr)
 
 
@@ -198,3 +218,111 @@ class Stack:
 
     def client(self, service, region=REGION):
         return self.emulator.client(service, region)
+
+
+def _named(resources, key="Tags"):
+    return sorted(tags_of(r, key).get("Name", "<unnamed>") for r in resources)
+
+
+def account_inventory(emulator, env, project="kumo"):
+    """Every resource of one environment, by kind, as sorted names (ids vary
+    between runs, names do not). Two equal inventories mean the same stack:
+    no duplicate and nothing missing. Used by the crash-recovery and teardown tests.
+    """
+    prefix = f"{project}-{env}"
+    mine = [{"Name": "tag:Environment", "Values": [env]}, {"Name": "tag:Project", "Values": [project]}]
+    ec2 = emulator.client("ec2")
+    found = {
+        "vpc": _named(ec2.describe_vpcs(Filters=mine)["Vpcs"]),
+        "subnet": _named(ec2.describe_subnets(Filters=mine)["Subnets"]),
+        "internet_gateway": _named(ec2.describe_internet_gateways(Filters=mine)["InternetGateways"]),
+        "nat_gateway": _named(
+            n for n in ec2.describe_nat_gateways(Filters=mine)["NatGateways"] if n["State"] in ("pending", "available")
+        ),
+        "elastic_ip": _named(ec2.describe_addresses(Filters=mine)["Addresses"]),
+        "route_table": _named(ec2.describe_route_tables(Filters=mine)["RouteTables"]),
+        "security_group": _named(ec2.describe_security_groups(Filters=mine)["SecurityGroups"]),
+        "vpc_endpoint": _named(
+            e for e in ec2.describe_vpc_endpoints(Filters=mine)["VpcEndpoints"] if e["State"].lower() != "deleted"
+        ),
+        "flow_log": _named(ec2.describe_flow_logs(Filters=mine)["FlowLogs"]),
+        "launch_template": _named(ec2.describe_launch_templates(Filters=mine)["LaunchTemplates"]),
+        "instance": sorted(
+            i["InstanceId"][:2]
+            for r in ec2.describe_instances(
+                Filters=[*mine, {"Name": "instance-state-name", "Values": ["pending", "running"]}]
+            )["Reservations"]
+            for i in r["Instances"]
+        ),
+    }
+    elbv2 = emulator.client("elbv2")
+    found["load_balancer"] = sorted(
+        lb["LoadBalancerName"]
+        for lb in elbv2.describe_load_balancers()["LoadBalancers"]
+        if lb["LoadBalancerName"].startswith(prefix)
+    )
+    found["target_group"] = sorted(
+        tg["TargetGroupName"]
+        for tg in elbv2.describe_target_groups()["TargetGroups"]
+        if tg["TargetGroupName"].startswith(prefix)
+    )
+    found["auto_scaling_group"] = sorted(
+        g["AutoScalingGroupName"]
+        for g in emulator.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"]
+        if g["AutoScalingGroupName"].startswith(prefix)
+    )
+    ecs = emulator.client("ecs")
+    clusters = ecs.describe_clusters(clusters=ecs.list_clusters()["clusterArns"])["clusters"]
+    found["ecs_cluster"] = sorted(c["clusterName"] for c in clusters if c["clusterName"].startswith(prefix))
+    found["capacity_provider"] = sorted(
+        {p for c in clusters if c["clusterName"].startswith(prefix) for p in c.get("capacityProviders", [])}
+    )
+    found["ecr_repository"] = sorted(
+        r["repositoryName"]
+        for r in emulator.client("ecr").describe_repositories()["repositories"]
+        if r["repositoryName"].startswith(f"{project}/")
+    )
+    found["kms_alias"] = sorted(
+        a["AliasName"] for a in emulator.client("kms").list_aliases()["Aliases"] if a["AliasName"] == f"alias/{prefix}"
+    )
+    iam = emulator.client("iam")
+    found["iam_role"] = sorted(r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(prefix))
+    found["instance_profile"] = sorted(
+        p["InstanceProfileName"]
+        for p in iam.list_instance_profiles()["InstanceProfiles"]
+        if p["InstanceProfileName"].startswith(prefix)
+    )
+    found["s3_bucket"] = sorted(
+        b["Name"] for b in emulator.client("s3").list_buckets()["Buckets"] if b["Name"].startswith(prefix)
+    )
+    found["log_group"] = sorted(
+        g["logGroupName"]
+        for g in emulator.client("logs").describe_log_groups()["logGroups"]
+        if prefix in g["logGroupName"]
+    )
+    found["sns_topic"] = sorted(
+        t["TopicArn"].rsplit(":", 1)[1]
+        for t in emulator.client("sns").list_topics()["Topics"]
+        if prefix in t["TopicArn"]
+    )
+    found["alarm"] = sorted(
+        a["AlarmName"]
+        for a in emulator.client("cloudwatch").describe_alarms()["MetricAlarms"]
+        if a["AlarmName"].startswith(prefix)
+    )
+    cloudfront = emulator.client("cloudfront", "us-east-1")
+    distributions = cloudfront.list_distributions()["DistributionList"].get("Items", [])
+    found["cloudfront_distribution"] = sorted(d["Comment"] for d in distributions if prefix in d.get("Comment", ""))
+    found["waf_web_acl"] = sorted(
+        a["Name"]
+        for a in emulator.client("wafv2", "us-east-1").list_web_acls(Scope="CLOUDFRONT")["WebACLs"]
+        if a["Name"].startswith(prefix)
+    )
+    found["guardduty_detector"] = emulator.client("guardduty").list_detectors()["DetectorIds"] and ["detector"] or []
+    found["config_recorder"] = sorted(
+        r["name"] for r in emulator.client("config").describe_configuration_recorders()["ConfigurationRecorders"]
+    )
+    found["cloudtrail"] = sorted(
+        t["Name"] for t in emulator.client("cloudtrail").describe_trails()["trailList"] if t["Name"].startswith(prefix)
+    )
+    return {kind: names for kind, names in found.items() if names}

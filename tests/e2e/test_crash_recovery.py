@@ -1,0 +1,58 @@
+"""A prod converge killed at any task, then re-run, ends in the same state as a
+clean converge: no second VPC, NAT gateway, EIP, target group, distribution or
+anything else, and nothing missing.
+
+`make test` kills the run at a fixed sample of tasks spread over the converge;
+`make test-all` (KUMO_TEST_ALL=1) at every task, once between tasks and once
+while the task's module is talking to AWS.
+"""
+
+import os
+
+import pytest
+
+from kumo_testlib import account_inventory, run_playbook
+
+pytestmark = pytest.mark.e2e
+
+ENV = "prod"
+SAMPLE = 4  # interruption points in `make test`
+
+
+@pytest.fixture(scope="module")
+def clean(emulator_factory):
+    """The inventory of a clean converge, and how many tasks it started."""
+    emulator = emulator_factory("crash-reference")
+    run = run_playbook(emulator, inventory=f"inventories/{ENV}")
+    assert run.returncode == 0, run.tail()
+    tasks = sum(1 for line in run.output.splitlines() if line.startswith("TASK ["))
+    return account_inventory(emulator, ENV), tasks
+
+
+def crash_then_rerun(emulator, task, delay=0.0):
+    emulator.reset()
+    crashed = run_playbook(emulator, inventory=f"inventories/{ENV}", crash_at_task=task, crash_delay=delay)
+    assert crashed.returncode != 0 and "kumo_crash: killing the run" in crashed.output, crashed.tail()
+    rerun = run_playbook(emulator, inventory=f"inventories/{ENV}")
+    assert rerun.returncode == 0, f"re-run after a crash at task {task} failed:\n{rerun.tail()}"
+    return account_inventory(emulator, ENV)
+
+
+@pytest.mark.parametrize("point", range(SAMPLE))
+def test_a_rerun_after_a_crash_converges_to_the_clean_state(emulator, clean, point):
+    reference, tasks = clean
+    task = round((point + 1) * tasks / (SAMPLE + 1))
+    delay = 0.5 if point % 2 else 0.0  # every other point lands inside a module's AWS calls
+    assert crash_then_rerun(emulator, task, delay) == reference
+
+
+if os.environ.get("KUMO_TEST_ALL"):
+
+    def test_every_interruption_point(emulator, clean):
+        reference, tasks = clean
+        tried = []
+        for task in range(1, tasks + 1):
+            for delay in (0.0, 0.5):
+                assert crash_then_rerun(emulator, task, delay) == reference, f"crash at task {task} (+{delay}s)"
+                tried.append((task, delay))
+        print(f"crash recovery: {len(tried)} interruption points tried over {tasks} tasks")
