@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help install ecspresso emulator emulator-stop demo test test-all lint unit e2e molecule bench clean
+.PHONY: help install ecspresso emulator emulator-stop demo test test-all lint sanity unit e2e molecule bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ unit: install ## unit tests (modules, module_utils, emulator patches)
 
 e2e: install ## end-to-end tests on the emulator (a fixed sample)
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+sanity: install ## ansible-test sanity on the built collection (no containers)
+	@scripts/sanity.sh
 
 molecule: install ## one molecule scenario per role, on the emulator
 	@scripts/molecule.sh

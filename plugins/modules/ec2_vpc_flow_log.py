@@ -16,7 +16,7 @@ description:
     differs, the module replaces it (delete, then create).
   - Neither amazon.aws nor community.aws manages VPC flow logs.
 author:
-  - Kumo developers
+  - Kumo developers (@kumo-platform)
 options:
   vpc_id:
     description: The VPC whose traffic is logged.

@@ -85,7 +85,7 @@ def test_absent_deletes_and_is_then_a_no_op(vpc, run_module):
 
 
 def test_present_needs_a_role(vpc, run_module):
-    _, vpc_id = vpc
+    vpc_id = vpc[1]
     result = run_module(ec2_vpc_flow_log, {"vpc_id": vpc_id, "log_group_name": "flow"})
     assert result["failed"] is True
     assert "iam_role_arn" in result["msg"]
