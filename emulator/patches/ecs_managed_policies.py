@@ -1,0 +1,39 @@
+"""IAM: the AWS managed policies of ECS exist, so ECS roles can attach them.
+
+AWS (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEC2ContainerServiceforEC2Role.html):
+"AmazonEC2ContainerServiceforEC2Role - Policy ARN:
+arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role ...
+Default policy for the Amazon EC2 Role for Amazon EC2 Container Service", and
+(https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonECSTaskExecutionRolePolicy.html):
+"AmazonECSTaskExecutionRolePolicy - Policy ARN:
+arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy". The ECS
+developer guide attaches the first to the container instance role and the
+second to the task execution role; AttachRolePolicy with either ARN succeeds
+on AWS. moto loads no AWS managed policy unless told to load all of them, and
+answers ``NoSuchEntity``. This patch adds only these two (from moto's own copy
+of the managed policies) to every IAM backend.
+"""
+
+import functools
+import json
+
+from moto.iam.aws_managed_policies import aws_managed_policies_data
+from moto.iam.models import AWSManagedPolicy, IAMBackend
+
+POLICY_NAMES = ("AmazonEC2ContainerServiceforEC2Role", "AmazonECSTaskExecutionRolePolicy")
+
+
+def apply():
+    original = IAMBackend._init_aws_policies
+
+    @functools.wraps(original)
+    def _init_aws_policies(self):
+        policies = original(self)
+        present = {p.name for p in policies}
+        data = json.loads(aws_managed_policies_data)
+        for name in POLICY_NAMES:
+            if name not in present:
+                policies.append(AWSManagedPolicy.from_data(name, self.account_id, self.region_name, data[name]))
+        return policies
+
+    IAMBackend._init_aws_policies = _init_aws_policies

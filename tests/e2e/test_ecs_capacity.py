@@ -1,0 +1,256 @@
+"""The ecs_capacity layer, converged on the emulator and read back (SPEC.md, "ECS capacity")."""
+
+import base64
+import json
+import shutil
+
+import pytest
+import yaml
+
+from kumo_testlib import ROOT, expected_tags, run_playbook, tags_of
+
+pytestmark = pytest.mark.e2e
+
+AZS = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
+INSTANCE_TYPE = {"dev": "t3.small", "staging": "t3.medium", "prod": "t3.large"}
+SIZES = {"dev": (0, 1, 3), "staging": (1, 2, 5), "prod": (2, 3, 10)}
+ASG_AZS = {"dev": AZS[:1], "staging": AZS, "prod": AZS}
+CONTAINER_INSIGHTS = {"dev": "disabled", "staging": "enabled", "prod": "enabled"}
+AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+ACCOUNT = "123456789012"
+
+
+@pytest.fixture(scope="module")
+def stack(stacks, env):
+    stack = stacks[env]
+    stack.converged("network", "ecs_capacity")
+    return stack
+
+
+@pytest.fixture(scope="module")
+def key(stack, env):
+    kms = stack.client("kms")
+    [alias] = [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == f"alias/kumo-{env}"]
+    return kms.describe_key(KeyId=alias["TargetKeyId"])["KeyMetadata"]
+
+
+def ecs_tags(tags):
+    return {t["key"]: t["value"] for t in tags}
+
+
+def test_second_run_changes_nothing(stack):
+    _, second = stack.converged("network", "ecs_capacity")
+    assert second.changed == 0, second.changed_tasks()
+
+
+def test_the_layer_alone_on_the_existing_network_changes_nothing(stack):
+    alone = stack.run(tags=["ecs_capacity"])
+    assert alone.returncode == 0, alone.tail()
+    assert alone.changed == 0, alone.changed_tasks()
+
+
+def test_kms_key_rotates_and_lets_the_services_use_it(stack, env, key):
+    kms = stack.client("kms")
+    assert key["KeyState"] == "Enabled"
+    assert key["KeySpec"] == "SYMMETRIC_DEFAULT" and key["KeyUsage"] == "ENCRYPT_DECRYPT"
+    assert kms.get_key_rotation_status(KeyId=key["KeyId"])["KeyRotationEnabled"] is True
+    tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key["KeyId"])["Tags"]}
+    assert tags == expected_tags(env, f"kumo-{env}")
+    policy = json.loads(kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"])
+    by_sid = {s["Sid"]: s for s in policy["Statement"]}
+    assert by_sid["AccountRootAdministers"]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    assert by_sid["AccountRootAdministers"]["Action"] == "kms:*"
+    logs = by_sid["CloudWatchLogsUse"]
+    assert logs["Principal"] == {"Service": "logs.ap-northeast-1.amazonaws.com"}
+    assert logs["Condition"]["ArnLike"] == {
+        "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:ap-northeast-1:{ACCOUNT}:*"
+    }
+    cloudfront = by_sid["CloudFrontReadsS3Objects"]
+    assert cloudfront["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert "kms:Decrypt" in cloudfront["Action"]
+    assert cloudfront["Condition"]["StringLike"] == {"AWS:SourceArn": f"arn:aws:cloudfront::{ACCOUNT}:distribution/*"}
+    autoscaling = f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+    assert by_sid["AutoScalingUsesKeyForEbs"]["Principal"] == {"AWS": autoscaling}
+    assert set(by_sid["AutoScalingUsesKeyForEbs"]["Action"]) == {
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:DescribeKey",
+    }
+    grants = by_sid["AutoScalingGrantsForEbs"]
+    assert grants["Principal"] == {"AWS": autoscaling} and grants["Action"] == "kms:CreateGrant"
+    assert grants["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+    trail = by_sid["CloudTrailEncryptsLogs"]
+    assert trail["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
+    assert set(trail["Action"]) == {"kms:GenerateDataKey*", "kms:DescribeKey", "kms:Decrypt"}
+    services = set(by_sid["ServicesUseKeyInThisAccount"]["Principal"]["Service"])
+    assert {"config.amazonaws.com", "sns.amazonaws.com"} <= services
+    via = by_sid["AccountPrincipalsUseKeyViaServices"]["Condition"]["StringEquals"]["kms:ViaService"]
+    assert "ecr.ap-northeast-1.amazonaws.com" in via and "ec2.ap-northeast-1.amazonaws.com" in via
+
+
+def test_iam_roles_and_instance_profile(stack, env):
+    iam = stack.client("iam")
+
+    def attached(role):
+        return sorted(p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"])
+
+    def trusted(role):
+        document = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+        return [s["Principal"]["Service"] for s in document["Statement"]]
+
+    instance = f"kumo-{env}-ecs-instance"
+    assert attached(instance) == [
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
+    ]
+    assert trusted(instance) == ["ec2.amazonaws.com"]
+    profile = iam.get_instance_profile(InstanceProfileName=instance)["InstanceProfile"]
+    assert [r["RoleName"] for r in profile["Roles"]] == [instance]
+
+    execution = f"kumo-{env}-ecs-task-execution"
+    assert attached(execution) == ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]
+    assert trusted(execution) == ["ecs-tasks.amazonaws.com"]
+    assert iam.list_role_policies(RoleName=execution)["PolicyNames"] == ["read-secrets"]
+    for service in ("frontend", "backend"):
+        role = f"kumo-{env}-{service}-task"
+        assert trusted(role) == ["ecs-tasks.amazonaws.com"]
+        assert attached(role) == []
+        assert tags_of(iam.get_role(RoleName=role)["Role"]) == expected_tags(env, role)
+    assert tags_of(iam.get_role(RoleName=instance)["Role"]) == expected_tags(env, instance)
+
+
+def test_ecr_repositories_scan_encrypt_and_expire(stack, env, key):
+    ecr = stack.client("ecr")
+    for service in ("frontend", "backend"):
+        name = f"kumo/{service}"
+        [repo] = ecr.describe_repositories(repositoryNames=[name])["repositories"]
+        assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
+        assert repo["encryptionConfiguration"] == {"encryptionType": "KMS", "kmsKey": key["Arn"]}
+        tags = {t["Key"]: t["Value"] for t in ecr.list_tags_for_resource(resourceArn=repo["repositoryArn"])["tags"]}
+        assert tags == expected_tags(env, name)
+        rules = json.loads(ecr.get_lifecycle_policy(repositoryName=name)["lifecyclePolicyText"])["rules"]
+        untagged, tagged = sorted(rules, key=lambda r: r["rulePriority"])
+        assert untagged["selection"] == {
+            "tagStatus": "untagged",
+            "countType": "sinceImagePushed",
+            "countUnit": "days",
+            "countNumber": 1,
+        }
+        assert tagged["selection"] == {
+            "tagStatus": "tagged",
+            "tagPatternList": ["*"],
+            "countType": "imageCountMoreThan",
+            "countNumber": 30,
+        }
+        assert untagged["action"] == tagged["action"] == {"type": "expire"}
+
+
+def test_launch_template(stack, env, key):
+    ec2 = stack.client("ec2")
+    [template] = ec2.describe_launch_templates(LaunchTemplateNames=[f"kumo-{env}-ecs"])["LaunchTemplates"]
+    assert tags_of(template) == expected_tags(env, f"kumo-{env}-ecs")
+    assert template["DefaultVersionNumber"] == template["LatestVersionNumber"]
+    [version] = ec2.describe_launch_template_versions(LaunchTemplateName=f"kumo-{env}-ecs", Versions=["$Latest"])[
+        "LaunchTemplateVersions"
+    ]
+    data = version["LaunchTemplateData"]
+    ami = stack.client("ssm").get_parameter(Name=AMI_PARAMETER)["Parameter"]["Value"]
+    assert data["ImageId"] == ami
+    assert data["InstanceType"] == INSTANCE_TYPE[env]
+    assert data["IamInstanceProfile"]["Arn"] == f"arn:aws:iam::{ACCOUNT}:instance-profile/kumo-{env}-ecs-instance"
+    assert data["MetadataOptions"]["HttpTokens"] == "required"
+    assert data["MetadataOptions"]["HttpPutResponseHopLimit"] == 1
+    assert data["MetadataOptions"]["HttpEndpoint"] == "enabled"
+    [root] = data["BlockDeviceMappings"]
+    assert root["DeviceName"] == "/dev/xvda"
+    assert root["Ebs"] == {
+        "Encrypted": True,
+        "DeleteOnTermination": True,
+        "KmsKeyId": key["Arn"],
+        "VolumeSize": 30,
+        "VolumeType": "gp3",
+    }
+    [interface] = data["NetworkInterfaces"]
+    assert interface["AssociatePublicIpAddress"] is False
+    [sg] = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [f"kumo-{env}-ecs"]}])[
+        "SecurityGroups"
+    ]
+    assert interface["Groups"] == [sg["GroupId"]]
+    user_data = base64.b64decode(data["UserData"]).decode()
+    assert f"ECS_CLUSTER=kumo-{env}-cluster\n" in user_data
+
+
+def test_auto_scaling_group(stack, env):
+    autoscaling = stack.client("autoscaling")
+    [group] = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[f"kumo-{env}-ecs"])["AutoScalingGroups"]
+    assert (group["MinSize"], group["DesiredCapacity"], group["MaxSize"]) == SIZES[env]
+    assert group["LaunchTemplate"]["LaunchTemplateName"] == f"kumo-{env}-ecs"
+    assert group["NewInstancesProtectedFromScaleIn"] is True
+    assert sorted(group["AvailabilityZones"]) == ASG_AZS[env]
+    subnets = stack.client("ec2").describe_subnets(SubnetIds=group["VPCZoneIdentifier"].split(","))["Subnets"]
+    assert sorted(tags_of(s)["Name"] for s in subnets) == [f"kumo-{env}-private-{az[-1]}" for az in ASG_AZS[env]]
+    tags = {t["Key"]: t["Value"] for t in group["Tags"]}
+    assert tags == {**expected_tags(env, f"kumo-{env}-ecs"), "AmazonECSManaged": ""}
+    assert all(t["PropagateAtLaunch"] for t in group["Tags"])
+    assert len(group["Instances"]) == SIZES[env][1]
+    assert all(i["ProtectedFromScaleIn"] and i["InstanceType"] == INSTANCE_TYPE[env] for i in group["Instances"])
+
+
+def test_capacity_provider_and_cluster(stack, env):
+    ecs = stack.client("ecs")
+    group_arn = stack.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[f"kumo-{env}-ecs"])[
+        "AutoScalingGroups"
+    ][0]["AutoScalingGroupARN"]
+    [provider] = ecs.describe_capacity_providers(capacityProviders=[f"kumo-{env}-ecs"], include=["TAGS"])[
+        "capacityProviders"
+    ]
+    settings = provider["autoScalingGroupProvider"]
+    assert settings["autoScalingGroupArn"] == group_arn
+    assert settings["managedScaling"]["status"] == "ENABLED"
+    assert settings["managedScaling"]["targetCapacity"] == 100
+    assert settings["managedTerminationProtection"] == "ENABLED"
+    assert ecs_tags(provider["tags"]) == expected_tags(env, f"kumo-{env}-ecs")
+
+    [cluster] = ecs.describe_clusters(clusters=[f"kumo-{env}-cluster"], include=["SETTINGS", "TAGS"])["clusters"]
+    assert cluster["status"] == "ACTIVE"
+    assert cluster["settings"] == [{"name": "containerInsights", "value": CONTAINER_INSIGHTS[env]}]
+    assert cluster["capacityProviders"] == [f"kumo-{env}-ecs"]
+    assert cluster["defaultCapacityProviderStrategy"] == [
+        {"capacityProvider": f"kumo-{env}-ecs", "weight": 1, "base": 0}
+    ]
+    assert ecs_tags(cluster["tags"]) == expected_tags(env, f"kumo-{env}-cluster")
+
+
+BAD_INPUT = [
+    ("instance-type-format", {"ecs_capacity_instance_type": "small"}, ["ecs_capacity_instance_type", "small"]),
+    ("min-above-max", {"ecs_capacity_min_size": 4, "ecs_capacity_max_size": 3}, ["ecs_capacity_min_size"]),
+    ("desired-above-max", {"ecs_capacity_desired_capacity": 9}, ["ecs_capacity_desired_capacity"]),
+    (
+        "zone-without-subnets",
+        {"ecs_capacity_availability_zones": ["ap-northeast-1b"]},
+        ["ecs_capacity_availability_zones", "ap-northeast-1b"],
+    ),
+    ("size-wrong-type", {"ecs_capacity_max_size": "lots"}, ["ecs_capacity_max_size"]),
+]
+
+
+@pytest.fixture(scope="module")
+def quiet_emulator(emulator_factory):
+    return emulator_factory("ecs-capacity-input")
+
+
+@pytest.mark.parametrize(("changes", "words"), [c[1:] for c in BAD_INPUT], ids=[c[0] for c in BAD_INPUT])
+def test_bad_input_fails_before_any_aws_call(quiet_emulator, tmp_path, changes, words):
+    inventory = tmp_path / "dev"
+    shutil.copytree(ROOT / "inventories" / "dev", inventory)
+    path = inventory / "group_vars" / "all" / "ecs_capacity.yml"
+    path.write_text(yaml.safe_dump({**yaml.safe_load(path.read_text()), **changes}))
+    quiet_emulator.clear_requests()
+    run = run_playbook(quiet_emulator, inventory=inventory, tags=["ecs_capacity"])
+    assert run.returncode != 0, run.tail()
+    failure = run.output[run.output.find("fatal:") :]
+    for word in words:
+        assert word in failure, f"{word!r} not in the failure:\n{run.tail(30)}"
+    assert quiet_emulator.requests() == []
