@@ -1,0 +1,35 @@
+"""IAM: the AWS managed policy AWS_ConfigRole exists, so a Config role can attach it.
+
+AWS (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWS_ConfigRole.html):
+"AWS_ConfigRole - Policy ARN: arn:aws:iam::aws:policy/service-role/AWS_ConfigRole
+... Use this policy to grant AWS Config permissions to get configuration
+details for supported AWS resources", and AWS Config's set-up guide
+(https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html)
+attaches it to the role a configuration recorder uses. AttachRolePolicy with
+that ARN succeeds on AWS; moto loads no AWS managed policy unless told to
+load all of them, and answers ``NoSuchEntity``. This patch adds only
+AWS_ConfigRole (from moto's own copy of the managed policies) to every IAM
+backend; MOTO_IAM_LOAD_MANAGED_POLICIES still loads the rest.
+"""
+
+import functools
+import json
+
+from moto.iam.aws_managed_policies import aws_managed_policies_data
+from moto.iam.models import AWSManagedPolicy, IAMBackend
+
+POLICY_NAME = "AWS_ConfigRole"
+
+
+def apply():
+    original = IAMBackend._init_aws_policies
+
+    @functools.wraps(original)
+    def _init_aws_policies(self):
+        policies = original(self)
+        if not any(p.name == POLICY_NAME for p in policies):
+            data = json.loads(aws_managed_policies_data)[POLICY_NAME]
+            policies.append(AWSManagedPolicy.from_data(POLICY_NAME, self.account_id, self.region_name, data))
+        return policies
+
+    IAMBackend._init_aws_policies = _init_aws_policies
