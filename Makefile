@@ -54,6 +54,7 @@ lint: install ## ansible-lint (production profile), yamllint, ruff
 	@echo "==> ruff"; $(BIN)/ruff check . && $(BIN)/ruff format --check .
 	@echo "==> yamllint"; $(BIN)/yamllint --strict .
 	@echo "==> ansible-lint"; $(BIN)/ansible-lint --profile production
+	@echo "==> changelog fragments"; $(BIN)/antsibull-changelog lint
 
 unit: install ## unit tests (modules, module_utils, emulator patches)
 	$(BIN)/pytest tests/unit tests/emulator $(PYTEST_ARGS)
@@ -74,6 +75,9 @@ test: lint ## everything: lint, unit, end-to-end, molecule
 test-all: lint ## the exhaustive runs (every environment x layer, every crash point)
 	KUMO_TEST_ALL=1 $(BIN)/pytest tests -n 2 $(PYTEST_ARGS)
 	@scripts/molecule.sh
+
+bench: install ## time the converges (build, no-op, one layer, plan) with each strategy; writes docs/BENCHMARKS.md
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean: ## remove everything make created
 	rm -rf $(VENV) .collections .emulator .pytest_cache .ruff_cache

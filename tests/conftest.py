@@ -15,6 +15,15 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: converges a stack on the emulator")
 
 
+def pytest_collection_modifyitems(items):
+    """With ``--dist loadgroup``, every test of one environment runs on one
+    worker, so each worker builds one stack and every suite shares it."""
+    for item in items:
+        env = getattr(item, "callspec", None) and item.callspec.params.get("env")
+        if env:
+            item.add_marker(pytest.mark.xdist_group(name=env))
+
+
 @pytest.fixture(scope="session")
 def emulator_factory(tmp_path_factory):
     started = []

@@ -25,6 +25,19 @@ _RECAP = re.compile(
 )
 
 
+# Actions that only read, by the prefix of their name (query and JSON protocols).
+_READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Check", "BatchGet")
+
+
+def is_write(request):
+    """Whether one request-log entry changes something. REST protocols (S3,
+    CloudFront) name no action: their GET and HEAD read, other methods write."""
+    action = str(request.get("action", ""))
+    if " " in action:
+        return request.get("method") not in ("GET", "HEAD")
+    return not action.startswith(_READ_PREFIXES)
+
+
 class Emulator:
     """One ``python -m emulator`` process on a free loopback port."""
 
@@ -66,6 +79,16 @@ class Emulator:
 
     def clear_requests(self):
         self._call("DELETE", "/_kumo/requests")
+
+    def writes(self):
+        """The requests since the last clear that change something."""
+        return [r for r in self.requests() if is_write(r)]
+
+    def faults(self, **settings):
+        """Configure fault injection (see emulator/faults.py); returns the injector's state."""
+        request = urllib.request.Request(self.url + "/_kumo/faults", data=json.dumps(settings).encode(), method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
 
     def environ(self):
         return {
@@ -189,32 +212,33 @@ def expected_tags(env, name, project="kumo"):
 class Stack:
     """One environment converged on its own emulator.
 
-    ``converged(*layers)`` runs site.yml with those layers' tags twice (once to
-    build, once to prove nothing changes) and caches both runs, so several
-    suites share the work. Name every layer a suite needs, lower ones included:
-    ``stack.converged("network", "alb")``.
+    ``converged(*layers)`` names the layers a suite needs (checked against
+    LAYERS, for the reader) and returns the two runs of the whole site.yml:
+    the first builds every layer, the second proves nothing changes. Both are
+    made once per environment and worker and shared by every suite, so the
+    stack is built once, as users build it, however many suites read it.
+    Suites that change the stack put it back as they found it.
     """
 
     def __init__(self, env, emulator):
         self.env = env
         self.emulator = emulator
         self.inventory = f"inventories/{env}"
-        self._runs = {}
+        self._runs = None
 
     def run(self, **kwargs):
         kwargs.setdefault("inventory", self.inventory)
         return run_playbook(self.emulator, **kwargs)
 
     def converged(self, *layers):
-        tags = tuple(layer for layer in LAYERS if layer in layers)
         unknown = set(layers) - set(LAYERS)
         assert not unknown, f"unknown layers {unknown}"
-        if tags not in self._runs:
-            first = self.run(tags=list(tags))
-            assert first.returncode == 0, f"converge {self.env} {tags} failed:\n{first.tail()}"
-            second = self.run(tags=list(tags))
-            self._runs[tags] = (first, second)
-        return self._runs[tags]
+        if self._runs is None:
+            first = self.run()
+            assert first.returncode == 0, f"converge {self.env} failed:\n{first.tail()}"
+            second = self.run()
+            self._runs = (first, second)
+        return self._runs
 
     def client(self, service, region=REGION):
         return self.emulator.client(service, region)

@@ -8,9 +8,13 @@ Default policy for the Amazon EC2 Role for Amazon EC2 Container Service", and
 "AmazonECSTaskExecutionRolePolicy - Policy ARN:
 arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy". The ECS
 developer guide attaches the first to the container instance role and the
-second to the task execution role; AttachRolePolicy with either ARN succeeds
+second to the task execution role; the X-Ray daemon sidecar writes traces with
+the task role, which carries
+(https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSXRayDaemonWriteAccess.html)
+"AWSXRayDaemonWriteAccess - Policy ARN: arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess".
+AttachRolePolicy with any of these ARNs succeeds
 on AWS. moto loads no AWS managed policy unless told to load all of them, and
-answers ``NoSuchEntity``. This patch adds only these two (from moto's own copy
+answers ``NoSuchEntity``. This patch adds only these three (from moto's own copy
 of the managed policies) to every IAM backend.
 """
 
@@ -20,7 +24,7 @@ import json
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 from moto.iam.models import AWSManagedPolicy, IAMBackend
 
-POLICY_NAMES = ("AmazonEC2ContainerServiceforEC2Role", "AmazonECSTaskExecutionRolePolicy")
+POLICY_NAMES = ("AmazonEC2ContainerServiceforEC2Role", "AmazonECSTaskExecutionRolePolicy", "AWSXRayDaemonWriteAccess")
 
 
 def apply():

@@ -116,7 +116,7 @@ def test_iam_roles_and_instance_profile(stack, env):
     for service in ("frontend", "backend"):
         role = f"kumo-{env}-{service}-task"
         assert trusted(role) == ["ecs-tasks.amazonaws.com"]
-        assert attached(role) == []
+        assert attached(role) == ["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"]
         assert tags_of(iam.get_role(RoleName=role)["Role"]) == expected_tags(env, role)
     assert tags_of(iam.get_role(RoleName=instance)["Role"]) == expected_tags(env, instance)
 

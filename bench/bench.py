@@ -1,0 +1,157 @@
+"""make bench: how long Kumo takes, and how many AWS calls it makes, on the emulator.
+
+Each scenario runs against a fresh emulator of its own and is measured with
+both execution strategies (the shipped ``kumo.platform.fast_linear`` and
+Ansible's plain ``linear``):
+
+- build: the first converge of every layer on an empty account, with
+  ansible.posix.profile_tasks on, so the slowest tasks (the waits that run
+  one after another: the critical path) are printed;
+- no-op: the same converge again (nothing to change);
+- one layer: ``--tags alb`` on the built stack;
+- plan: ``--check --diff`` on the built stack.
+
+Figures are wall-clock seconds on this machine, AWS API calls counted by the
+emulator's request log (writes = calls whose action is not a Describe/Get/List
+read), and resources in the account afterwards. The emulator answers in
+milliseconds where AWS takes seconds to minutes (NAT gateways, CloudFront), so
+the figures measure Kumo's own cost, not AWS's.
+
+Usage: python bench/bench.py [--env prod] [--strategies fast_linear,linear] [--out docs/BENCHMARKS.md]
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from kumo_testlib import ROOT, Emulator, account_inventory, is_write, run_playbook
+
+STRATEGIES = {"fast_linear": "kumo.platform.fast_linear", "linear": "ansible.builtin.linear"}
+
+
+PROFILE = {"ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_tasks", "PROFILE_TASKS_TASK_OUTPUT_LIMIT": "12"}
+_PROFILE_LINE = re.compile(r"^(?P<task>.+?) -+ (?P<seconds>\d+\.\d+)s$", re.M)
+
+
+def slowest_tasks(output):
+    """profile_tasks' closing table: (task, seconds), slowest first."""
+    summary = output[output.rfind("=============") :]
+    return [(m["task"].strip(), float(m["seconds"])) for m in _PROFILE_LINE.finditer(summary)]
+
+
+def measure(emulator, label, **kwargs):
+    emulator.clear_requests()
+    start = time.monotonic()
+    run = run_playbook(emulator, **kwargs)
+    seconds = time.monotonic() - start
+    if run.returncode != 0:
+        raise SystemExit(f"{label} failed:\n{run.tail()}")
+    calls = emulator.requests()
+    writes = [c for c in calls if is_write(c)]
+    return {
+        "scenario": label,
+        "seconds": seconds,
+        "tasks": run.stats.get("ok", 0) + run.stats.get("skipped", 0),
+        "changed": run.changed,
+        "calls": len(calls),
+        "writes": len(writes),
+        "slowest": slowest_tasks(run.output),
+    }
+
+
+def bench_strategy(env, strategy, workdir):
+    emulator = Emulator(Path(workdir) / f"{env}-{strategy}")
+    inventory = f"inventories/{env}"
+    environ = {"ANSIBLE_STRATEGY": STRATEGIES[strategy]}
+    try:
+        build = measure(emulator, "build (first converge, all layers)", inventory=inventory, env=environ | PROFILE)
+        rows = [build]
+        resources = sum(len(names) for names in account_inventory(emulator, env).values())
+        rows.append(measure(emulator, "no-op converge, all layers", inventory=inventory, env=environ))
+        rows.append(measure(emulator, "one layer alone (--tags alb)", inventory=inventory, tags=["alb"], env=environ))
+        rows.append(measure(emulator, "plan (--check --diff)", inventory=inventory, check=True, diff=True, env=environ))
+    finally:
+        emulator.stop()
+    for row in rows:
+        row["strategy"] = strategy
+    return rows, resources
+
+
+def render(env, rows, resources):
+    lines = [
+        f"# Benchmarks ({env}, emulator)",
+        "",
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `make bench` on "
+        f"{platform.machine()} with {os.cpu_count()} CPUs, Python {platform.python_version()}. "
+        f"The built stack holds {resources} resources (`account_inventory` in tests/kumo_testlib.py).",
+        "Seconds are wall-clock; the emulator answers at once where AWS waits (NAT gateways,",
+        "CloudFront), so these measure Kumo's own overhead. Writes are API calls other than reads.",
+        "",
+        "| scenario | strategy | seconds | tasks | changed | API calls | writes |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['scenario']} | {row['strategy']} | {row['seconds']:.1f} | {row['tasks']} | {row['changed']} "
+            f"| {row['calls']} | {row['writes']} |"
+        )
+    by_key = {(r["scenario"], r["strategy"]): r["seconds"] for r in rows}
+    speedups = []
+    for scenario in dict.fromkeys(r["scenario"] for r in rows):
+        fast, plain = by_key.get((scenario, "fast_linear")), by_key.get((scenario, "linear"))
+        if fast and plain:
+            speedups.append(f"- {scenario}: fast_linear {fast:.1f} s vs linear {plain:.1f} s ({plain / fast:.2f}x)")
+    if speedups:
+        lines += ["", "Speed-up of the shipped strategy:", "", *speedups]
+    builds = [r for r in rows if r["slowest"]]
+    if builds:
+        lines += [
+            "",
+            f"Critical path of the first converge ({builds[0]['strategy']}): the slowest tasks, which run one",
+            "after another (one host, linear order), so their waits add up:",
+            "",
+            "| task | seconds |",
+            "|---|---:|",
+            *(f"| {task} | {seconds:.1f} |" for task, seconds in builds[0]["slowest"]),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--env", default="prod", choices=["dev", "staging", "prod"])
+    parser.add_argument("--strategies", default="fast_linear,linear")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "BENCHMARKS.md"))
+    args = parser.parse_args()
+    strategies = [s for s in args.strategies.split(",") if s]
+    unknown = set(strategies) - set(STRATEGIES)
+    if unknown:
+        parser.error(f"--strategies: unknown {sorted(unknown)}; expected some of {sorted(STRATEGIES)}")
+    rows, resources = [], 0
+    with tempfile.TemporaryDirectory(prefix="kumo-bench-") as workdir:
+        for strategy in strategies:
+            print(f"== {args.env}, {strategy}", flush=True)
+            strategy_rows, resources = bench_strategy(args.env, strategy, workdir)
+            for row in strategy_rows:
+                print(
+                    f"  {row['scenario']:<38} {row['seconds']:7.1f} s  {row['tasks']:4d} tasks  "
+                    f"changed={row['changed']:<3d} {row['calls']:5d} calls  {row['writes']:4d} writes",
+                    flush=True,
+                )
+            rows += strategy_rows
+    report = render(args.env, rows, resources)
+    Path(args.out).write_text(report, encoding="utf-8")
+    print(report)
+    print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The operator is never surprised: plan mode writes nothing, retries carry a
+converge through throttling and server errors, teardown leaves nothing behind.
+
+Each test gets an emulator of its own (they count or break every request).
+"""
+
+import pytest
+
+from kumo_testlib import account_inventory, run_playbook
+
+pytestmark = pytest.mark.e2e
+
+# The share of requests the fault-injection test answers with a fault. AWS
+# throttles in bursts; 10 % of every call, for a whole converge, is harsher
+# than an account under load sees.
+FAULT_RATE = 0.1
+
+
+def assert_no_write(emulator, what):
+    writes = emulator.writes()
+    assert writes == [], f"{what} wrote: {[(w['service'], w['action']) for w in writes][:20]}"
+
+
+def test_plan_on_an_empty_account_lists_the_changes_and_writes_nothing(emulator):
+    emulator.clear_requests()
+    plan = run_playbook(emulator, inventory="inventories/prod", check=True, diff=True)
+    assert plan.returncode == 0, plan.tail()
+    assert plan.changed > 0
+    assert any(task.endswith("Create the VPC") for task in plan.changed_tasks()), plan.changed_tasks()
+    assert_no_write(emulator, "a plan on an empty account")
+    assert all(not names for names in account_inventory(emulator, "prod").values())
+
+
+def test_plan_on_a_drifted_account_shows_the_drift_and_writes_nothing(emulator):
+    build = run_playbook(emulator, inventory="inventories/dev")
+    assert build.returncode == 0, build.tail()
+    autoscaling = emulator.client("autoscaling")
+    autoscaling.update_auto_scaling_group(AutoScalingGroupName="kumo-dev-ecs", MaxSize=7)
+    elbv2 = emulator.client("elbv2")
+    [group] = elbv2.describe_target_groups(Names=["kumo-dev-backend"])["TargetGroups"]
+    elbv2.modify_target_group(TargetGroupArn=group["TargetGroupArn"], HealthCheckPath="/drifted")
+
+    emulator.clear_requests()
+    plan = run_playbook(emulator, inventory="inventories/dev", check=True, diff=True)
+    assert plan.returncode == 0, plan.tail()
+    assert_no_write(emulator, "a plan on a drifted account")
+    changed = plan.changed_tasks()
+    assert any("Auto Scaling group" in task for task in changed), changed
+    assert any("target groups" in task for task in changed), changed
+    assert (
+        autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["kumo-dev-ecs"])["AutoScalingGroups"][0][
+            "MaxSize"
+        ]
+        == 7
+    )
+
+    repair = run_playbook(emulator, inventory="inventories/dev")
+    assert repair.returncode == 0, repair.tail()
+    assert (
+        autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["kumo-dev-ecs"])["AutoScalingGroups"][0][
+            "MaxSize"
+        ]
+        == 3
+    )
+    [group] = elbv2.describe_target_groups(Names=["kumo-dev-backend"])["TargetGroups"]
+    assert group["HealthCheckPath"] == "/api/health"
+
+
+def test_the_prod_converge_survives_throttling_and_server_errors(emulator_factory):
+    clean = emulator_factory("clean")
+    reference = run_playbook(clean, inventory="inventories/prod")
+    assert reference.returncode == 0, reference.tail()
+
+    faulty = emulator_factory("faulty")
+    faulty.faults(rate=FAULT_RATE, kinds=["throttle", "error", "slow"], slow_seconds=0.5, seed=11)
+    run = run_playbook(faulty, inventory="inventories/prod")
+    injected = faulty.faults(rate=0)["injected"]
+    assert run.returncode == 0, run.tail()
+    assert injected["throttle"] > 0 and injected["error"] > 0, injected
+    assert account_inventory(faulty, "prod") == account_inventory(clean, "prod")
+    print(f"faults survived at rate {FAULT_RATE}: {injected}")
+
+
+def test_teardown_refuses_prod_without_confirmation(emulator):
+    emulator.clear_requests()
+    run = run_playbook(emulator, playbook="playbooks/teardown.yml", inventory="inventories/prod")
+    assert run.returncode != 0
+    assert "teardown_confirm=prod" in run.output
+    assert emulator.requests() == []
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_teardown_leaves_nothing_of_the_environment(emulator, env):
+    build = run_playbook(emulator, inventory=f"inventories/{env}")
+    assert build.returncode == 0, build.tail()
+    assert any(account_inventory(emulator, env).values())
+
+    extra = {"kumo_teardown_keep_logs": False, "teardown_confirm": env}
+    down = run_playbook(emulator, playbook="playbooks/teardown.yml", inventory=f"inventories/{env}", extra_vars=extra)
+    assert down.returncode == 0, down.tail()
+    left = {kind: names for kind, names in account_inventory(emulator, env).items() if names}
+    assert left == {}
+
+    again = run_playbook(emulator, playbook="playbooks/teardown.yml", inventory=f"inventories/{env}", extra_vars=extra)
+    assert again.returncode == 0, again.tail()
+    assert again.changed == 0, again.changed_tasks()
