@@ -68,11 +68,15 @@ sanity: install ## ansible-test sanity on the built collection (no containers)
 molecule: install ## one molecule scenario per role, on the emulator
 	@scripts/molecule.sh
 
-test: lint ## everything: lint, unit, end-to-end, molecule
-	$(BIN)/pytest tests -n 2 $(PYTEST_ARGS)
-	@scripts/molecule.sh
+# `make test` runs the molecule scenarios of the two smallest roles (the
+# end-to-end suites cover every layer); `make test-all` runs all of them.
+MOLECULE_SAMPLE := network endpoints
 
-test-all: lint ## the exhaustive runs (every environment x layer, every crash point)
+test: lint sanity ## everything: lint, sanity, unit, end-to-end (dev, prod), a molecule sample
+	$(BIN)/pytest tests -n 2 $(PYTEST_ARGS)
+	@MOLECULE_SCENARIOS="$(MOLECULE_SAMPLE)" scripts/molecule.sh
+
+test-all: lint sanity ## the exhaustive runs (every environment, every crash point, every molecule scenario)
 	KUMO_TEST_ALL=1 $(BIN)/pytest tests -n 2 $(PYTEST_ARGS)
 	@scripts/molecule.sh
 

@@ -31,10 +31,14 @@ _READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Check"
 
 def is_write(request):
     """Whether one request-log entry changes something. REST protocols (S3,
-    CloudFront) name no action: their GET and HEAD read, other methods write."""
+    CloudFront, X-Ray) name no action: GET and HEAD read, and so does a POST to
+    a path named like a read; other methods write."""
     action = str(request.get("action", ""))
     if " " in action:
-        return request.get("method") not in ("GET", "HEAD")
+        if request.get("method") in ("GET", "HEAD"):
+            return False
+        # REST-JSON reads sent as POST name the action in the path (X-Ray: POST /GetSamplingRules).
+        return not action.rsplit("/", 1)[-1].startswith(_READ_PREFIXES)
     return not action.startswith(_READ_PREFIXES)
 
 
@@ -84,8 +88,12 @@ class Emulator:
         """The requests since the last clear that change something."""
         return [r for r in self.requests() if is_write(r)]
 
+    def fault_state(self):
+        """The fault injector's settings and the faults injected so far, by kind."""
+        return json.loads(self._call("GET", "/_kumo/faults"))
+
     def faults(self, **settings):
-        """Configure fault injection (see emulator/faults.py); returns the injector's state."""
+        """Configure fault injection (see emulator/faults.py; counts restart at 0); returns the new state."""
         request = urllib.request.Request(self.url + "/_kumo/faults", data=json.dumps(settings).encode(), method="POST")
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
