@@ -304,7 +304,12 @@ def account_inventory(emulator, env, project="kumo"):
         if g["AutoScalingGroupName"].startswith(prefix)
     )
     ecs = emulator.client("ecs")
-    clusters = ecs.describe_clusters(clusters=ecs.list_clusters()["clusterArns"])["clusters"]
+    # A deleted cluster stays visible as INACTIVE for a while, on AWS as here.
+    clusters = [
+        c
+        for c in ecs.describe_clusters(clusters=ecs.list_clusters()["clusterArns"])["clusters"]
+        if c["status"] == "ACTIVE"
+    ]
     found["ecs_cluster"] = sorted(c["clusterName"] for c in clusters if c["clusterName"].startswith(prefix))
     found["capacity_provider"] = sorted(
         {p for c in clusters if c["clusterName"].startswith(prefix) for p in c.get("capacityProviders", [])}
@@ -314,8 +319,13 @@ def account_inventory(emulator, env, project="kumo"):
         for r in emulator.client("ecr").describe_repositories()["repositories"]
         if r["repositoryName"].startswith(f"{project}/")
     )
+    # Teardown can only schedule a key's deletion; its alias goes with the key.
+    kms = emulator.client("kms")
     found["kms_alias"] = sorted(
-        a["AliasName"] for a in emulator.client("kms").list_aliases()["Aliases"] if a["AliasName"] == f"alias/{prefix}"
+        a["AliasName"]
+        for a in kms.list_aliases()["Aliases"]
+        if a["AliasName"] == f"alias/{prefix}"
+        and kms.describe_key(KeyId=a["TargetKeyId"])["KeyMetadata"]["KeyState"] != "PendingDeletion"
     )
     iam = emulator.client("iam")
     found["iam_role"] = sorted(r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(prefix))
