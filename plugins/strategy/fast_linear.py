@@ -22,7 +22,7 @@ from ansible.plugins.strategy.linear import StrategyModule as _Linear
 from ansible.utils.display import Display
 
 try:
-    import ansible_mitogen.loaders  # noqa: F401 (installs Mitogen's plugin loaders)
+    import ansible_mitogen.loaders  # installs Mitogen's plugin loaders
     import ansible_mitogen.strategy
 except ImportError:
     ansible_mitogen = None
