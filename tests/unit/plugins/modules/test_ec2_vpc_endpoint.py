@@ -29,7 +29,7 @@ def vpc():
             ec2.create_security_group(VpcId=vpc_id, GroupName=name, Description=name)["GroupId"]
             for name in ("endpoints", "other")
         ]
-        tables = [ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"] for _ in range(3)]
+        tables = [ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"] for _table in range(3)]
         yield {"ec2": ec2, "vpc_id": vpc_id, "subnets": subnets, "groups": groups, "tables": tables}
 
 
@@ -165,7 +165,7 @@ def test_the_name_tag_tells_endpoints_of_one_service_apart(vpc, run_module):
 
 
 def test_ambiguous_match_fails_instead_of_guessing(vpc, run_module):
-    for _ in range(2):
+    for _copy in range(2):
         vpc["ec2"].create_vpc_endpoint(
             VpcId=vpc["vpc_id"], ServiceName=S3, VpcEndpointType="Gateway", RouteTableIds=vpc["tables"][:1]
         )
