@@ -30,7 +30,7 @@ if [ -f playbooks/deploy.yml ]; then
 fi
 
 echo "==> what exists now"
-ansible-playbook playbooks/summary.yml -i inventories/dev
+ANSIBLE_DISPLAY_OK_HOSTS=true ansible-playbook playbooks/summary.yml -i inventories/dev
 cat <<MSG
 The emulator keeps running: export AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 and run ansible-playbook against it; \`make emulator-stop\` stops it.
