@@ -257,7 +257,8 @@ def test_bad_input_fails_before_any_aws_call(quiet_emulator, tmp_path, env, chan
     quiet_emulator.clear_requests()
     run = run_playbook(quiet_emulator, inventory=bad_inventory(tmp_path, env, changes))
     assert run.returncode != 0, run.tail()
-    failure = run.output[run.output.find("fatal:") :] or run.output
+    # From the failed task's header: a no_log task's message is in its [ERROR] line, before "fatal:".
+    failure = run.output[run.output.rfind("TASK [", 0, run.output.find("fatal:")) :] or run.output
     for word in words:
         assert word in failure, f"{word!r} not in the failure:\n{run.tail(30)}"
     assert quiet_emulator.requests() == []
