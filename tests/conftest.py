@@ -15,13 +15,15 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: converges a stack on the emulator")
 
 
-def pytest_collection_modifyitems(items):
-    """With ``--dist loadgroup``, every test of one environment runs on one
-    worker, so each worker builds one stack and every suite shares it."""
-    for item in items:
-        env = getattr(item, "callspec", None) and item.callspec.params.get("env")
-        if env:
-            item.add_marker(pytest.mark.xdist_group(name=env))
+def pytest_runtest_setup(item):
+    """With ``--dist loadgroup`` every test of one environment runs on one
+    worker (the ``env`` params carry an ``xdist_group`` mark), so each stack is
+    built once. pytest-xdist 3.8 cannot group under pytest 9.2 (it renames a
+    node id pytest no longer reads), and the stacks would be built on every
+    worker: fail loudly instead."""
+    grouped = getattr(item.config.option, "loadgroup", False)
+    if grouped and item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+        raise pytest.UsageError(f"{item.nodeid}: pytest-xdist did not group it; pin pytest as requirements.txt does")
 
 
 @pytest.fixture(scope="session")
@@ -40,8 +42,11 @@ def emulator_factory(tmp_path_factory):
 
 @pytest.fixture
 def emulator(emulator_factory):
-    """A fresh emulator for one test (for tests that change or count everything)."""
-    return emulator_factory("test")
+    """A fresh emulator for one test (for tests that change or count everything),
+    stopped when the test ends."""
+    started = emulator_factory("test")
+    yield started
+    started.stop()
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +63,6 @@ def stacks(emulator_factory):
     return _Stacks()
 
 
-@pytest.fixture(params=ENVIRONMENTS, scope="session")
+@pytest.fixture(params=[pytest.param(e, marks=pytest.mark.xdist_group(name=e)) for e in ENVIRONMENTS], scope="session")
 def env(request):
     return request.param

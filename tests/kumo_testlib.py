@@ -64,8 +64,9 @@ class Emulator:
         self.url = f"http://127.0.0.1:{port_file.read_text().strip()}"
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
         self.log.close()
 
     def _call(self, method, path):
@@ -225,7 +226,9 @@ class Stack:
     the first builds every layer, the second proves nothing changes. Both are
     made once per environment and worker and shared by every suite, so the
     stack is built once, as users build it, however many suites read it.
-    Suites that change the stack put it back as they found it.
+    Suites that change the stack put it back as they found it. ``built`` is
+    the account inventory right after those two runs: the clean state the
+    crash-recovery and fault-injection tests compare against.
     """
 
     def __init__(self, env, emulator):
@@ -233,6 +236,7 @@ class Stack:
         self.emulator = emulator
         self.inventory = f"inventories/{env}"
         self._runs = None
+        self.built = None
 
     def run(self, **kwargs):
         kwargs.setdefault("inventory", self.inventory)
@@ -246,6 +250,7 @@ class Stack:
             assert first.returncode == 0, f"converge {self.env} failed:\n{first.tail()}"
             second = self.run()
             self._runs = (first, second)
+            self.built = account_inventory(self.emulator, self.env)
         return self._runs
 
     def client(self, service, region=REGION):

@@ -13,20 +13,21 @@ import pytest
 
 from kumo_testlib import account_inventory, run_playbook
 
-pytestmark = pytest.mark.e2e
+# In the prod group: the reference is the shared prod stack (tests/conftest.py).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(name="prod")]
 
 ENV = "prod"
 SAMPLE = 2  # interruption points in `make test` (one between tasks, one inside a module's AWS calls)
 
 
 @pytest.fixture(scope="module")
-def clean(emulator_factory):
-    """The inventory of a clean converge, and how many tasks it started."""
-    emulator = emulator_factory("crash-reference")
-    run = run_playbook(emulator, inventory=f"inventories/{ENV}")
-    assert run.returncode == 0, run.tail()
-    tasks = sum(1 for line in run.output.splitlines() if line.startswith("TASK ["))
-    return account_inventory(emulator, ENV), tasks
+def clean(stacks):
+    """The inventory of a clean converge (the shared prod stack, built on an
+    empty account), and how many tasks that converge started."""
+    stack = stacks[ENV]
+    first, _ = stack.converged()
+    tasks = sum(1 for line in first.output.splitlines() if line.startswith("TASK ["))
+    return stack.built, tasks
 
 
 def crash_then_rerun(emulator, task, delay=0.0):

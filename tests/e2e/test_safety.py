@@ -1,7 +1,9 @@
 """The operator is never surprised: plan mode writes nothing, retries carry a
 converge through throttling and server errors, teardown leaves nothing behind.
 
-Each test gets an emulator of its own (they count or break every request).
+Tests that count or break every request get an emulator of their own; the
+drift, fault-injection and teardown tests reuse stacks that are built anyway
+(the shared dev and prod stacks, the stack built through the fault injector).
 """
 
 import os
@@ -35,9 +37,12 @@ def test_plan_on_an_empty_account_lists_the_changes_and_writes_nothing(emulator)
     assert all(not names for names in account_inventory(emulator, "prod").values())
 
 
-def test_plan_on_a_drifted_account_shows_the_drift_and_writes_nothing(emulator):
-    build = run_playbook(emulator, inventory="inventories/dev")
-    assert build.returncode == 0, build.tail()
+# On the shared dev stack (in the dev group), which the last converge puts back.
+@pytest.mark.xdist_group(name="dev")
+def test_plan_on_a_drifted_account_shows_the_drift_and_writes_nothing(stacks):
+    stack = stacks["dev"]
+    stack.converged()
+    emulator = stack.emulator
     autoscaling = emulator.client("autoscaling")
     autoscaling.update_auto_scaling_group(AutoScalingGroupName="kumo-dev-ecs", MaxSize=7)
     ec2 = emulator.client("ec2")
@@ -70,19 +75,27 @@ def test_plan_on_a_drifted_account_shows_the_drift_and_writes_nothing(emulator):
     assert (max_size(), opens_https()) == (3, True)
 
 
-def test_the_prod_converge_survives_throttling_and_server_errors(emulator_factory):
-    clean = emulator_factory("clean")
-    reference = run_playbook(clean, inventory="inventories/prod")
-    assert reference.returncode == 0, reference.tail()
-
+@pytest.fixture(scope="module")
+def faulty_prod(emulator_factory):
+    """A prod stack built through the fault injector: the emulator, the run, the
+    faults it met, and the account inventory right after the build (read before
+    the teardown test, which reuses this stack, can remove it)."""
     faulty = emulator_factory("faulty")
     faulty.faults(rate=FAULT_RATE, kinds=["throttle", "error", "slow"], slow_seconds=0.5, seed=11)
     run = run_playbook(faulty, inventory="inventories/prod")
     injected = faulty.fault_state()["injected"]
     faulty.faults(rate=0)
+    return faulty, run, injected, account_inventory(faulty, "prod")
+
+
+# In the prod group: the clean reference is the shared prod stack (tests/conftest.py).
+@pytest.mark.xdist_group(name="prod")
+def test_the_prod_converge_survives_throttling_and_server_errors(stacks, faulty_prod):
+    stacks["prod"].converged()
+    _, run, injected, inventory = faulty_prod
     assert run.returncode == 0, run.tail()
     assert injected["throttle"] > 0 and injected["error"] > 0, injected
-    assert account_inventory(faulty, "prod") == account_inventory(clean, "prod")
+    assert inventory == stacks["prod"].built
     print(f"faults survived at rate {FAULT_RATE}: {injected}")
 
 
@@ -94,10 +107,28 @@ def test_teardown_refuses_prod_without_confirmation(emulator):
     assert emulator.requests() == []
 
 
-@pytest.mark.parametrize("env", ["dev", "prod"] if os.environ.get("KUMO_TEST_ALL") else ["prod"])
-def test_teardown_leaves_nothing_of_the_environment(emulator, env):
+@pytest.fixture
+def built(request, env, emulator):
+    """An emulator holding the whole stack of env. For prod it is the stack the
+    fault-injection test built (torn down after that test has read it)."""
+    if env == "prod":
+        faulty, run, _, _ = request.getfixturevalue("faulty_prod")
+        assert run.returncode == 0, run.tail()
+        return faulty
     build = run_playbook(emulator, inventory=f"inventories/{env}")
     assert build.returncode == 0, build.tail()
+    return emulator
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        pytest.param(e, marks=pytest.mark.xdist_group(name=e))  # prod: on the worker that holds faulty_prod
+        for e in (["dev", "prod"] if os.environ.get("KUMO_TEST_ALL") else ["prod"])
+    ],
+)
+def test_teardown_leaves_nothing_of_the_environment(built, env):
+    emulator = built
     assert any(account_inventory(emulator, env).values())
 
     extra = {"kumo_teardown_keep_logs": False, "teardown_confirm": env}
