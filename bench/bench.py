@@ -21,6 +21,7 @@ Usage: python bench/bench.py [--env prod] [--strategies fast_linear,linear] [--o
 """
 
 import argparse
+import collections
 import datetime
 import os
 import platform
@@ -63,6 +64,8 @@ def measure(emulator, label, **kwargs):
         "changed": run.changed,
         "calls": len(calls),
         "writes": len(writes),
+        "write_actions": sorted(f"{c['service']} {c['action']}" for c in writes),
+        "top_actions": collections.Counter(f"{c['service']} {c['action']}" for c in calls).most_common(12),
         "slowest": slowest_tasks(run.output),
     }
 
@@ -111,6 +114,20 @@ def render(env, rows, resources):
             speedups.append(f"- {scenario}: fast_linear {fast:.1f} s vs linear {plain:.1f} s ({plain / fast:.2f}x)")
     if speedups:
         lines += ["", "Speed-up of the shipped strategy:", "", *speedups]
+    noops = [r for r in rows if r["scenario"].startswith("no-op")]
+    if noops and resources:
+        noop = noops[0]
+        lines += [
+            "",
+            f"No-op converge ({noop['strategy']}): {noop['calls']} calls for {resources} resources, "
+            f"{noop['calls'] / resources:.2f} calls per resource. "
+            f"Writes: {', '.join(noop['write_actions']) or 'none'}.",
+            "The most frequent calls:",
+            "",
+            "| call | count |",
+            "|---|---:|",
+            *(f"| {action} | {count} |" for action, count in noop["top_actions"]),
+        ]
     builds = [r for r in rows if r["slowest"]]
     if builds:
         lines += [
