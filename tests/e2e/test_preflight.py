@@ -1,12 +1,14 @@
 """Bad input fails before any AWS call, with a message naming the variable.
 
-Each case copies a real inventory, breaks one thing, runs site.yml against an
+Each case copies a real inventory (or gives playbooks/deploy.yml bad extra
+vars), breaks one thing, runs site.yml (or deploy.yml) against an
 emulator and asserts: the run fails, the message names the variable, and the
 emulator received no request at all.
 """
 
 import shutil
 
+import fake_ecspresso
 import pytest
 import yaml
 
@@ -270,3 +272,77 @@ def test_the_shipped_inventories_pass_preflight(quiet_emulator):
         run = run_playbook(quiet_emulator, inventory=f"inventories/{env}", tags=["preflight_only"])
         assert run.returncode == 0, run.tail()
         assert quiet_emulator.requests() == []
+
+
+# playbooks/deploy.yml: (case id, extra vars, environment, words the message must contain).
+# A working (fake) ecspresso unless the case replaces it.
+DEPLOY_CASES = [
+    ("no-image-tag", {}, {}, ["image_tag is required"]),
+    ("image-tag-with-a-space", {"image_tag": "rel 1"}, {}, ["image_tag"]),
+    (
+        "ecspresso-missing",
+        {"image_tag": "rel1", "deploy_ecspresso_path": "/nonexistent/bin/ecspresso"},
+        {},
+        ["deploy_ecspresso_path", "/nonexistent/bin/ecspresso", "make ecspresso"],
+    ),
+    (
+        "ecspresso-too-old",
+        {"image_tag": "rel1"},
+        {"FAKE_ECSPRESSO_VERSION": "v2.4.0"},
+        ["deploy_ecspresso_path", "v2.4.0", "2.5.0"],
+    ),
+    (
+        "ecspresso-v1",
+        {"image_tag": "rel1"},
+        {"FAKE_ECSPRESSO_VERSION": "v1.99.0"},
+        ["deploy_ecspresso_path", "v1.99.0"],
+    ),
+    (
+        "scaling-min-above-max",
+        {
+            "image_tag": "rel1",
+            "deploy_autoscaling": {
+                "enabled": True,
+                "min_tasks": 5,
+                "max_tasks": 2,
+                "cpu_target": 60,
+                "memory_target": 60,
+                "scale_out_cooldown": 60,
+                "scale_in_cooldown": 600,
+            },
+        },
+        {},
+        ["deploy_autoscaling", "max_tasks >= min_tasks"],
+    ),
+    (
+        "secret-in-plain-environment",
+        {"image_tag": "rel1", "deploy_environment": {"backend": {"DB_PASSWORD": "x"}}},
+        {},
+        ["deploy_environment", "DB_PASSWORD"],
+    ),
+    (
+        "secret-outside-the-environment",
+        {"image_tag": "rel1", "deploy_secrets": {"backend": [{"name": "X", "parameter": "/other/prod/x"}]}},
+        {},
+        ["deploy_secrets", "/other/prod/x"],
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def working_ecspresso(tmp_path_factory):
+    return fake_ecspresso.install(tmp_path_factory.mktemp("preflight-ecspresso"))
+
+
+@pytest.mark.parametrize(("extra", "environ", "words"), [c[1:] for c in DEPLOY_CASES], ids=[c[0] for c in DEPLOY_CASES])
+def test_bad_deploy_input_fails_before_any_aws_call(quiet_emulator, working_ecspresso, extra, environ, words):
+    quiet_emulator.clear_requests()
+    variables = {"deploy_ecspresso_path": str(working_ecspresso), **extra}
+    run = run_playbook(
+        quiet_emulator, playbook="playbooks/deploy.yml", inventory="inventories/prod", extra_vars=variables, env=environ
+    )
+    assert run.returncode != 0, run.tail()
+    said = " ".join(run.output.split())
+    for word in words:
+        assert word in said, f"{word!r} not in the failure:\n{run.tail(30)}"
+    assert quiet_emulator.requests() == []

@@ -1,0 +1,631 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright (c) 2026 Kumo developers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: ecspresso
+version_added: 0.1.0
+short_description: Deploy, roll back, scale and inspect an ECS service with the ecspresso v2 command-line tool
+description:
+  - Runs L(ecspresso,https://github.com/kayac/ecspresso) (v2) on one configuration
+    file (C(ecspresso.yml) naming C(region), C(cluster), C(service),
+    C(service_definition) and C(task_definition)).
+  - Before anything else, C(ecspresso version) must report at least O(min_version)
+    within the same major version; an older (or v1) binary fails with a message.
+  - O(command=deploy) first runs C(ecspresso diff). When the local task and service
+    definitions already match the service (empty diff), nothing runs and the result
+    is C(changed=false). Otherwise C(ecspresso deploy --wait-until stable) registers
+    a new task definition and rolls the service; ecspresso v2 creates the service
+    when it does not exist yet. In check mode only C(ecspresso diff) runs.
+  - O(command=rollback) runs C(ecspresso rollback), which puts the service back on
+    the previous task definition revision and (with O(deregister_task_definition))
+    deregisters the rolled-back one. O(command=scale) runs C(ecspresso scale --tasks)
+    unless the service already has O(tasks) desired tasks. In check mode both run
+    with C(--dry-run), which changes nothing.
+  - O(command=diff), O(command=verify), O(command=render) and O(command=status) only
+    read, and never report a change.
+  - O(command=version) only finds the binary and checks O(min_version); it needs no
+    O(config) and makes no AWS call, so a playbook can check its tools first.
+  - After the run the service is read back with boto3 (honouring O(endpoint_url) /
+    C(AWS_ENDPOINT_URL)), and its task definition ARN and state are returned.
+  - The AWS connection options of this module (O(region), O(endpoint_url), O(profile),
+    O(access_key), ...) are handed to ecspresso as the standard C(AWS_*) environment
+    variables, with O(environment) and O(secret_environment) for the configuration's
+    C(env)/C(must_env) templates.
+  - A failed ecspresso run fails the task with ecspresso's own error line in C(msg)
+    and its full output in C(stdout)/C(stderr).
+author:
+  - Kumo developers (@kumo-platform)
+options:
+  config:
+    description:
+      - The ecspresso configuration file (YAML, JSON or Jsonnet).
+      - Required unless O(command=version).
+    type: path
+  command:
+    description: The ecspresso command to run.
+    type: str
+    default: deploy
+    choices: [deploy, rollback, diff, verify, render, status, scale, version]
+  ecspresso_path:
+    description:
+      - The ecspresso binary; a bare name is looked up on E(PATH).
+    type: str
+    default: ecspresso
+  min_version:
+    description:
+      - The oldest ecspresso accepted (C(deploy --wait-until) appeared in v2.5.0).
+      - An empty string skips the version check.
+    type: str
+    default: 2.5.0
+  wait:
+    description:
+      - Wait for the service (deploy C(--wait-until), rollback and scale without C(--no-wait)).
+    type: bool
+    default: true
+  wait_until:
+    description:
+      - With O(command=deploy) and O(wait), wait until the service is C(stable) (the tasks
+        run and pass the load balancer's health checks) or the deployment is C(deployed).
+    type: str
+    default: stable
+    choices: [stable, deployed]
+  force_new_deployment:
+    description:
+      - With O(command=deploy), roll the service even when the diff is empty (C(--force-new-deployment)).
+    type: bool
+    default: false
+  deregister_task_definition:
+    description:
+      - With O(command=rollback), deregister the task definition rolled back from
+        (ecspresso ignores it without O(wait)).
+    type: bool
+    default: true
+  tasks:
+    description: With O(command=scale) (required there), the desired number of tasks.
+    type: int
+  status_events:
+    description: With O(command=status), how many service events ecspresso shows.
+    type: int
+    default: 2
+  envfile:
+    description: Files of C(KEY=value) lines ecspresso exports before reading the configuration (C(--envfile)).
+    type: list
+    elements: path
+    default: []
+  environment:
+    description: Environment variables for the configuration's templates (C(env), C(must_env)).
+    type: dict
+    default: {}
+  secret_environment:
+    description: Like O(environment), for secret values; they are masked in every returned output.
+    type: dict
+    default: {}
+  ext_str:
+    description:
+      - External string variables for Jsonnet configuration files (C(--ext-str key=value)).
+      - Their values are masked in the returned command and output.
+    type: dict
+    default: {}
+  ext_code:
+    description:
+      - External code variables for Jsonnet configuration files (C(--ext-code key=value)).
+      - Masked like O(ext_str).
+    type: dict
+    default: {}
+  render_targets:
+    description: With O(command=render), what to render.
+    type: list
+    elements: str
+    default: [config, servicedef, taskdef]
+    choices: [config, servicedef, taskdef]
+notes:
+  - The exit code of C(ecspresso diff) is 0 whether or not there is a difference; the
+    module reads the unified diff ecspresso prints on standard output (empty when the
+    definitions match). With C(--diff), C(before) holds the removed and context lines
+    (what runs), C(after) the added and context lines (what the files define).
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Check ecspresso is installed and new enough, before any AWS call
+  kumo.platform.ecspresso:
+    command: version
+    ecspresso_path: "{{ playbook_dir }}/../.venv/bin/ecspresso"
+
+- name: Deploy the frontend service (registers a task definition, waits until stable)
+  kumo.platform.ecspresso:
+    config: /tmp/deploy/frontend/ecspresso.yml
+    ecspresso_path: "{{ playbook_dir }}/../.venv/bin/ecspresso"
+
+- name: Put the frontend back on its previous task definition
+  kumo.platform.ecspresso:
+    config: /tmp/deploy/frontend/ecspresso.yml
+    command: rollback
+
+- name: Run four frontend tasks
+  kumo.platform.ecspresso:
+    config: /tmp/deploy/frontend/ecspresso.yml
+    command: scale
+    tasks: 4
+
+- name: Show what a deploy would change
+  kumo.platform.ecspresso:
+    config: /tmp/deploy/frontend/ecspresso.yml
+    command: diff
+  register: frontend_diff
+"""
+
+RETURN = r"""
+command:
+  description: The argument list of the last ecspresso run, with O(ext_str) and O(ext_code) values masked.
+  returned: always
+  type: list
+  elements: str
+  sample: [/usr/local/bin/ecspresso, --config, ecspresso.yml, deploy, --wait-until, stable]
+rc:
+  description: Exit code of the last ecspresso run.
+  returned: always
+  type: int
+  sample: 0
+stdout:
+  description: Standard output of the last ecspresso run (secrets masked).
+  returned: always
+  type: str
+stderr:
+  description: Standard error (ecspresso's log lines) of the last ecspresso run (secrets masked).
+  returned: always
+  type: str
+ecspresso_version:
+  description:
+    - The version C(ecspresso version) reported.
+    - Empty when O(min_version) is empty, except with O(command=version).
+  returned: always
+  type: str
+  sample: 2.6.3
+path:
+  description: The ecspresso binary that was found.
+  returned: when O(command=version)
+  type: str
+  sample: /opt/kumo/.venv/bin/ecspresso
+task_definition_arn:
+  description: The task definition the service runs after the command (empty when there is no service).
+  returned: except for verify and render
+  type: str
+  sample: arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kumo-prod-frontend:7
+previous_task_definition_arn:
+  description: The task definition the service ran before the command (empty when there was no service).
+  returned: except for verify and render
+  type: str
+service:
+  description: The service after the command, snake_case (empty when there is none).
+  returned: except for verify and render
+  type: dict
+  contains:
+    status:
+      description: C(ACTIVE), C(DRAINING) or C(INACTIVE).
+      type: str
+    desired_count:
+      description: Tasks wanted.
+      type: int
+    running_count:
+      description: Tasks running.
+      type: int
+    deployments:
+      description: The service's deployments (id, status, task_definition, rollout_state, counts).
+      type: list
+      elements: dict
+differences:
+  description: The unified diff of C(ecspresso diff) (empty when nothing differs).
+  returned: when O(command) is deploy or diff
+  type: str
+differs:
+  description: Whether the local definitions differ from the service.
+  returned: when O(command) is deploy or diff
+  type: bool
+"""
+
+import os
+import re
+
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+_MASK = "********"
+_VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
+_COMMANDS = ["deploy", "rollback", "diff", "verify", "render", "status", "scale", "version"]
+
+
+def parse_version(text):
+    """(major, minor, patch) from 'ecspresso v2.6.3' or '2.6.3'; None when there is none."""
+    match = _VERSION.search(text or "")
+    return tuple(int(part) for part in match.groups()) if match else None
+
+
+def find_binary(module):
+    """The ecspresso executable, or a failure naming ecspresso_path, before anything runs."""
+    path = module.params["ecspresso_path"]
+    if os.sep not in path:
+        found = module.get_bin_path(path)
+        if not found:
+            module.fail_json(
+                msg=f"The ecspresso binary '{path}' (ecspresso_path) was not found on PATH; "
+                "install it (make ecspresso) or set ecspresso_path to its location"
+            )
+        return found
+    if not os.path.isfile(path):
+        module.fail_json(msg=f"The ecspresso binary '{path}' (ecspresso_path) does not exist")
+    if not os.access(path, os.X_OK):
+        module.fail_json(msg=f"The ecspresso binary '{path}' (ecspresso_path) is not executable")
+    return path
+
+
+def aws_environment(module):
+    """The module's AWS connection settings as the environment ecspresso's SDK reads,
+    plus the variables the configuration's templates read (env / must_env)."""
+    params = module.params
+    environ = {}
+    region = module.region
+    if region:
+        environ["AWS_REGION"] = region
+        environ["AWS_DEFAULT_REGION"] = region
+    for option, variable in (
+        ("endpoint_url", "AWS_ENDPOINT_URL"),
+        ("profile", "AWS_PROFILE"),
+        ("access_key", "AWS_ACCESS_KEY_ID"),
+        ("secret_key", "AWS_SECRET_ACCESS_KEY"),
+        ("session_token", "AWS_SESSION_TOKEN"),
+    ):
+        if params.get(option):
+            environ[variable] = params[option]
+    for option in ("environment", "secret_environment"):
+        environ.update({key: str(value) for key, value in params[option].items()})
+    return environ
+
+
+def secret_values(module):
+    params = module.params
+    values = [params.get("secret_key"), params.get("session_token")]
+    for option in ("ext_str", "ext_code", "secret_environment"):
+        values += [str(value) for value in params[option].values()]
+    return sorted({value for value in values if value and len(value) > 2}, key=len, reverse=True)
+
+
+def last_error(stderr, stdout):
+    """ecspresso's own error: its last 'Error'/'error' line, else its last line."""
+    lines = [line.strip() for line in (stderr or stdout or "").splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower() or "fail" in line.lower()]
+    return (errors or lines or ["no output"])[-1]
+
+
+def split_unified(differences):
+    """The before and after texts of a unified diff (context and removed lines / context and added lines)."""
+    before, after = [], []
+    for line in differences.splitlines():
+        if line.startswith("---"):
+            before.append(f"# {line[4:]}")
+        elif line.startswith("+++"):
+            after.append(f"# {line[4:]}")
+        elif line.startswith("@@"):
+            continue
+        elif line.startswith("-"):
+            before.append(line[1:])
+        elif line.startswith("+"):
+            after.append(line[1:])
+        else:
+            before.append(line[1:])
+            after.append(line[1:])
+    return "\n".join(before) + "\n" if before else "", "\n".join(after) + "\n" if after else ""
+
+
+@AWSRetry.jittered_backoff()
+def describe_service(client, cluster, service):
+    found = client.describe_services(cluster=cluster, services=[service])["services"]
+    return next((s for s in found if s.get("status") != "INACTIVE"), None)
+
+
+class Ecspresso:
+    """One configuration file; builds argument lists (never strings) and runs them."""
+
+    def __init__(self, module, binary):
+        self.module = module
+        self.binary = binary
+        self.environ = aws_environment(module)
+        self.secrets = secret_values(module)
+        self.last = {"command": [], "rc": 0, "stdout": "", "stderr": ""}
+        self.version = ""
+
+    def _global_args(self, masked):
+        params = self.module.params
+        args = ["--config", params["config"]]
+        for envfile in params["envfile"]:
+            args += ["--envfile", envfile]
+        for flag, option in (("--ext-str", "ext_str"), ("--ext-code", "ext_code")):
+            for key, value in sorted(params[option].items()):
+                args += [flag, f"{key}={_MASK if masked else value}"]
+        return args
+
+    def mask(self, text):
+        for value in self.secrets:
+            text = text.replace(value, _MASK)
+        return text
+
+    def run(self, *command, check=True, global_args=True):
+        options = self._global_args(masked=False) if global_args else []
+        shown = self._global_args(masked=True) if global_args else []
+        rc, stdout, stderr = self.module.run_command([self.binary, *options, *command], environ_update=self.environ)
+        self.last = {
+            "command": [self.binary, *shown, *command],
+            "rc": rc,
+            "stdout": self.mask(stdout),
+            "stderr": self.mask(stderr),
+        }
+        if rc != 0 and check:
+            self.fail(command[0])
+        return stdout
+
+    def fail(self, action, **extra):
+        error = last_error(self.last["stderr"], self.last["stdout"])
+        self.module.fail_json(
+            msg=f"ecspresso {action} failed (exit code {self.last['rc']}): {error}",
+            changed=action in ("deploy", "rollback", "scale") and not self.module.check_mode,
+            ecspresso_version=self.version,
+            **self.last,
+            **extra,
+        )
+
+    def check_version(self):
+        minimum = self.module.params["min_version"]
+        if not minimum:
+            return None
+        rc, stdout, stderr = self.module.run_command([self.binary, "version"])
+        found = parse_version(stdout)
+        wanted = parse_version(minimum)
+        if rc != 0 or found is None:
+            self.module.fail_json(
+                msg=f"Could not read the version of '{self.binary}' (ecspresso version exited {rc}: "
+                f"{(stdout or stderr).strip()!r}); kumo.platform.ecspresso needs ecspresso >= v{minimum} "
+                "(set min_version to '' to skip this check)"
+            )
+        if found < wanted or found[0] != wanted[0]:
+            self.module.fail_json(
+                msg=f"ecspresso at '{self.binary}' is v{'.'.join(map(str, found))}; kumo.platform.ecspresso "
+                f"needs v{minimum} or newer within v{wanted[0]} (min_version): install a newer ecspresso v{wanted[0]}"
+            )
+        self.version = ".".join(map(str, found))
+        return self.version
+
+    def diff(self):
+        # ecspresso v2 prints a unified diff of the service and then of the task
+        # definition, and nothing at all when both match; it exits 0 either way.
+        return self.run("diff")
+
+    def wait_args(self):
+        if not self.module.params["wait"]:
+            return ["--no-wait"]
+        return []
+
+
+class ServiceReader:
+    """The service the configuration names, read with boto3 (AWS_ENDPOINT_URL honoured)."""
+
+    def __init__(self, module, ecspresso):
+        self.module = module
+        self.ecspresso = ecspresso
+        self.config = self._config()
+        self.client = None
+
+    def _config(self):
+        import yaml
+
+        path = self.module.params["config"]
+        config = None
+        if not path.endswith((".jsonnet", ".libsonnet")):
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    config = yaml.safe_load(handle)
+            except (OSError, yaml.YAMLError):
+                config = None
+        if not isinstance(config, dict) or "{{" in str(config.get("cluster", "")) + str(config.get("service", "")):
+            # Jsonnet or templated values: let ecspresso render it.
+            rendered = self.ecspresso.run("render", "config", check=False)
+            try:
+                config = yaml.safe_load(rendered)
+            except yaml.YAMLError:
+                config = None
+        return config if isinstance(config, dict) else {}
+
+    def read(self):
+        cluster, service = self.config.get("cluster", "default"), self.config.get("service")
+        if not service:
+            return None
+        if self.client is None:
+            self.client = self.module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
+        try:
+            return describe_service(self.client, cluster, service)
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+            self.module.warn(f"Could not read service {service} in cluster {cluster}: {e}")
+            return None
+
+
+def service_state(service):
+    if not service:
+        return {}
+    keys = ("serviceName", "serviceArn", "clusterArn", "status", "taskDefinition", "desiredCount")
+    state = {key: service.get(key) for key in keys}
+    state.update(runningCount=service.get("runningCount"), pendingCount=service.get("pendingCount"))
+    state["deployments"] = [
+        {key: d.get(key) for key in ("id", "status", "taskDefinition", "rolloutState", "desiredCount", "runningCount")}
+        for d in service.get("deployments", [])
+    ]
+    return camel_dict_to_snake_dict(state)
+
+
+def finish(module, ecspresso, reader, changed, before=None, **result):
+    """Exit with the last run, the service state and its task definition."""
+    service = reader.read() if reader else None
+    state = service_state(service)
+    module.exit_json(
+        changed=changed,
+        task_definition_arn=state.get("task_definition", ""),
+        previous_task_definition_arn=(before or {}).get("taskDefinition", ""),
+        service=state,
+        ecspresso_version=ecspresso.version,
+        **ecspresso.last,
+        **result,
+    )
+
+
+def deploy(module, ecspresso, reader):
+    before = reader.read()
+    differences = ecspresso.diff()
+    differs = bool(differences.strip())
+    force = module.params["force_new_deployment"]
+    result = {"differences": differences, "differs": differs}
+    if module._diff:
+        old, new = split_unified(differences)
+        result["diff"] = {"before": old, "after": new, "before_header": "service", "after_header": "definitions"}
+    if not differs and not force:
+        finish(module, ecspresso, reader, False, before, **result)
+    if module.check_mode:
+        finish(module, ecspresso, reader, True, before, **result)
+    args = ["deploy"]
+    if module.params["wait"]:
+        args += ["--wait-until", module.params["wait_until"]]
+    else:
+        args.append("--no-wait")
+    if force:
+        args.append("--force-new-deployment")
+    ecspresso.run(*args, check=False)
+    if ecspresso.last["rc"] != 0:
+        # report where the service is now, so a rescue can decide to roll back
+        after = service_state(reader.read())
+        ecspresso.fail(
+            "deploy",
+            task_definition_arn=after.get("task_definition", ""),
+            previous_task_definition_arn=(before or {}).get("taskDefinition", ""),
+            service=after,
+            **result,
+        )
+    finish(module, ecspresso, reader, True, before, **result)
+
+
+def rollback(module, ecspresso, reader):
+    before = reader.read()
+    if not before:
+        module.fail_json(msg=f"No service {reader.config.get('service')} to roll back", changed=False)
+    args = ["rollback"]
+    deregister = module.params["deregister_task_definition"] and module.params["wait"]
+    args.append("--deregister-task-definition" if deregister else "--no-deregister-task-definition")
+    args += ecspresso.wait_args()
+    if module.check_mode:
+        args.append("--dry-run")
+    ecspresso.run(*args)
+    finish(module, ecspresso, reader, True, before)
+
+
+def scale(module, ecspresso, reader):
+    tasks = module.params["tasks"]
+    before = reader.read()
+    if before and before.get("desiredCount") == tasks:
+        finish(module, ecspresso, reader, False, before)
+    args = ["scale", "--tasks", str(tasks), *ecspresso.wait_args()]
+    if module.check_mode:
+        args.append("--dry-run")
+    ecspresso.run(*args)
+    result = {}
+    if module._diff:
+        result["diff"] = {
+            "before": {"desired_count": (before or {}).get("desiredCount")},
+            "after": {"desired_count": tasks},
+        }
+    finish(module, ecspresso, reader, True, before, **result)
+
+
+def main():
+    argument_spec = dict(
+        config=dict(type="path"),
+        command=dict(type="str", default="deploy", choices=_COMMANDS),
+        ecspresso_path=dict(type="str", default="ecspresso"),
+        min_version=dict(type="str", default="2.5.0"),
+        wait=dict(type="bool", default=True),
+        wait_until=dict(type="str", default="stable", choices=["stable", "deployed"]),
+        force_new_deployment=dict(type="bool", default=False),
+        deregister_task_definition=dict(type="bool", default=True),
+        tasks=dict(type="int"),
+        status_events=dict(type="int", default=2),
+        envfile=dict(type="list", elements="path", default=[]),
+        environment=dict(type="dict", default={}),
+        secret_environment=dict(type="dict", default={}, no_log=True),
+        ext_str=dict(type="dict", default={}, no_log=True),
+        ext_code=dict(type="dict", default={}, no_log=True),
+        render_targets=dict(
+            type="list",
+            elements="str",
+            default=["config", "servicedef", "taskdef"],
+            choices=["config", "servicedef", "taskdef"],
+        ),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        required_if=[["command", "scale", ["tasks"]]],
+        supports_check_mode=True,
+    )
+    if module.params["tasks"] is not None and module.params["tasks"] < 0:
+        module.fail_json(msg=f"tasks must be 0 or more; got {module.params['tasks']}")
+    binary = find_binary(module)
+    command = module.params["command"]
+    if command == "version":
+        ecspresso = Ecspresso(module, binary)
+        if not ecspresso.check_version():  # min_version '': report the version, accept any
+            found = parse_version(module.run_command([binary, "version"])[1])
+            ecspresso.version = ".".join(map(str, found)) if found else ""
+        module.exit_json(changed=False, ecspresso_version=ecspresso.version, path=binary, **ecspresso.last)
+    if not module.params["config"]:
+        module.fail_json(msg=f"config is required with command={command}")
+    if not os.path.isfile(module.params["config"]):
+        module.fail_json(msg=f"The ecspresso configuration '{module.params['config']}' (config) does not exist")
+    ecspresso = Ecspresso(module, binary)
+    ecspresso.check_version()
+
+    if command in ("verify", "render"):
+        if command == "verify":
+            # --no-put-logs: verify would otherwise write a test event to the log groups
+            ecspresso.run("verify", "--no-put-logs")
+        else:
+            ecspresso.run("render", *module.params["render_targets"])
+        module.exit_json(changed=False, ecspresso_version=ecspresso.version, **ecspresso.last)
+    reader = ServiceReader(module, ecspresso)
+    if command == "deploy":
+        deploy(module, ecspresso, reader)
+    elif command == "rollback":
+        rollback(module, ecspresso, reader)
+    elif command == "scale":
+        scale(module, ecspresso, reader)
+    elif command == "diff":
+        differences = ecspresso.diff()
+        result = {"differences": differences, "differs": bool(differences.strip())}
+        if module._diff:
+            old, new = split_unified(differences)
+            result["diff"] = {"before": old, "after": new}
+        finish(module, ecspresso, reader, False, **result)
+    else:
+        ecspresso.run("status", "--events", str(module.params["status_events"]))
+        finish(module, ecspresso, reader, False)
+
+
+if __name__ == "__main__":
+    main()
