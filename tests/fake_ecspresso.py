@@ -68,7 +68,7 @@ def parse(argv):
             elif arg == "--envfile":
                 options["envfile"].append(value)
             else:
-                key, _, val = value.partition("=")
+                key, val = value.split("=", 1) if "=" in value else (value, "")
                 options["ext_str"][key] = val
             i += 2
             continue

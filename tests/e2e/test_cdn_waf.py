@@ -233,3 +233,33 @@ def test_web_acl_rules_and_metrics(cdn, env):  # CloudFront.6, WAF.10, WAF.12
         assert rule["VisibilityConfig"]["CloudWatchMetricsEnabled"] is True
     tags = wafv2.list_tags_for_resource(ResourceARN=acl["ARN"])["TagInfoForResource"]["TagList"]
     assert tags_of({"Tags": tags}) == expected_tags(env, f"kumo-{env}-web-acl")
+
+
+def _web_acl_rules(stack, env):
+    wafv2 = stack.client("wafv2", "us-east-1")
+    [summary] = [a for a in wafv2.list_web_acls(Scope="CLOUDFRONT")["WebACLs"] if a["Name"] == f"kumo-{env}-web-acl"]
+    acl = wafv2.get_web_acl(Name=summary["Name"], Scope="CLOUDFRONT", Id=summary["Id"])["WebACL"]
+    return {r["Name"]: r for r in acl["Rules"]}
+
+
+# On dev only (the rule comes from the same template everywhere), in the dev group.
+@pytest.mark.xdist_group(name="dev")
+def test_listing_countries_adds_a_geo_block_first_and_emptying_the_list_removes_it(stacks):
+    env = "dev"
+    stack = stacks[env]
+    stack.converged(*LAYERS)
+    blocked = stack.run(tags=["cdn_waf"], extra_vars={"cdn_waf_geo_block_countries": ["KP", "RU"]})
+    assert blocked.returncode == 0, blocked.tail()
+    rules = _web_acl_rules(stack, env)
+    assert {name: r["Priority"] for name, r in rules.items()} == {
+        "geo-block": 0,
+        "rate-limit-per-ip": 1,
+        "AWSManagedRulesCommonRuleSet": 2,
+        "AWSManagedRulesKnownBadInputsRuleSet": 3,
+    }
+    assert rules["geo-block"]["Statement"] == {"GeoMatchStatement": {"CountryCodes": ["KP", "RU"]}}
+    assert rules["geo-block"]["Action"] == {"Block": {}}
+
+    restored = stack.run(tags=["cdn_waf"])  # the inventory's empty list again
+    assert restored.returncode == 0, restored.tail()
+    assert "geo-block" not in _web_acl_rules(stack, env)

@@ -1,12 +1,17 @@
 """kumo.platform.cloudfront_invalidation against moto in-process (with the
 emulator's caller-reference patch, as the e2e emulator runs it)."""
 
+import collections
+
 import boto3
 import pytest
 from moto import mock_aws
 
 from ansible_collections.kumo.platform.plugins.modules import cloudfront_invalidation
 from emulator.patches import cloudfront_invalidation_caller_reference
+
+# The cdn fixture: a client, the id of the tagged distribution, the id of the aliased one.
+Cdn = collections.namedtuple("Cdn", "client tagged commented")
 
 cloudfront_invalidation_caller_reference.apply()
 
@@ -42,7 +47,7 @@ def cdn():
             distribution_config("b", "kumo-other-cdn"), Aliases={"Quantity": 1, "Items": ["www.example.com"]}
         )
         commented = client.create_distribution(DistributionConfig=aliased)
-        yield client, tagged, commented["Distribution"]["Id"]
+        yield Cdn(client, tagged, commented["Distribution"]["Id"])
 
 
 def invalidations(client, dist):
@@ -53,14 +58,17 @@ ARGS = {"distribution_name": "kumo-test-cdn", "paths": ["/_next/static/*", "/ind
 
 
 def test_check_mode_reports_a_change_and_creates_nothing(cdn, run_module):
-    client, tagged, _ = cdn
+    client = cdn.client
+    tagged = cdn.tagged
     result = run_module(cloudfront_invalidation, ARGS, check_mode=True)
     assert result["changed"] is True and result["distribution_id"] == tagged
     assert invalidations(client, tagged) == []
 
 
 def test_create_by_tag_then_the_same_reference_changes_nothing(cdn, run_module):
-    client, tagged, commented = cdn
+    client = cdn.client
+    tagged = cdn.tagged
+    commented = cdn.commented
     first = run_module(cloudfront_invalidation, dict(ARGS, wait=True))
     assert first["changed"] is True
     assert first["invalidation"]["status"] == "Completed"
@@ -76,7 +84,8 @@ def test_create_by_tag_then_the_same_reference_changes_nothing(cdn, run_module):
 
 
 def test_a_new_reference_makes_a_second_invalidation(cdn, run_module):
-    client, tagged, _ = cdn
+    client = cdn.client
+    tagged = cdn.tagged
     run_module(cloudfront_invalidation, ARGS)
     result = run_module(cloudfront_invalidation, dict(ARGS, caller_reference="r2"))
     assert result["changed"] is True
@@ -84,7 +93,8 @@ def test_a_new_reference_makes_a_second_invalidation(cdn, run_module):
 
 
 def test_found_by_comment_or_id(cdn, run_module):
-    client, _, commented = cdn
+    client = cdn.client
+    commented = cdn.commented
     by_comment = run_module(cloudfront_invalidation, dict(ARGS, distribution_name="kumo-other-cdn"))
     assert by_comment["distribution_id"] == commented
     by_id = run_module(cloudfront_invalidation, {"distribution_id": commented, "paths": ["/x"]})
@@ -103,7 +113,7 @@ def test_an_empty_path_list_fails(cdn, run_module):
 
 
 def test_found_by_alias(cdn, run_module):
-    _, _, commented = cdn
+    commented = cdn.commented
     result = run_module(cloudfront_invalidation, {"distribution_alias": "WWW.example.com", "paths": ["/x"]})
     assert result["distribution_id"] == commented
     missing = run_module(cloudfront_invalidation, {"distribution_alias": "nope.example.com", "paths": ["/x"]})
@@ -140,7 +150,8 @@ def test_batches_stay_under_cloudfronts_limits():
 
 
 def test_release_id_makes_one_reference_per_batch_and_a_rerun_creates_nothing(cdn, run_module):
-    client, tagged, _ = cdn
+    client = cdn.client
+    tagged = cdn.tagged
     args = {"distribution_id": tagged, "paths": [f"/w{i}/*" for i in range(20)], "release_id": "kumo-dev-rel1"}
     first = run_module(cloudfront_invalidation, args)
     assert first["changed"] is True and len(first["invalidations"]) == 2
@@ -163,7 +174,8 @@ def test_caller_reference_refuses_more_than_one_batch(cdn, run_module):
 
 
 def test_too_many_invalidations_in_progress_is_retried(cdn, run_module, monkeypatch):
-    client, tagged, _ = cdn
+    client = cdn.client
+    tagged = cdn.tagged
     calls = []
     from botocore.client import BaseClient
 

@@ -7,6 +7,7 @@ diff (or nothing), ``deploy`` / ``rollback`` / ``scale`` log to stderr, a failur
 exits 1. The module reads the service back from a moto server (``ecs`` fixture).
 """
 
+import collections
 import json
 import os
 import stat
@@ -18,6 +19,9 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from ansible_collections.kumo.platform.plugins.modules import ecspresso
+
+# What the fake fixture makes: the executable, its control directory, an ecspresso.yml.
+Fake = collections.namedtuple("Fake", "binary control config")
 
 DIFF = textwrap.dedent(
     """\
@@ -70,7 +74,7 @@ def fake(tmp_path):
     binary.chmod(binary.stat().st_mode | stat.S_IXUSR)
     config = tmp_path / "ecspresso.yml"
     config.write_text("region: ap-northeast-1\ncluster: kumo-dev-cluster\nservice: kumo-dev-frontend\n")
-    return binary, control, config
+    return Fake(binary, control, config)
 
 
 @pytest.fixture(scope="module")
@@ -99,10 +103,13 @@ def ecs(moto_url):
 
 
 def with_service(ecs, revisions=1):
-    for _ in range(revisions):
-        arn = ecs.register_task_definition(
+    arns = [
+        ecs.register_task_definition(
             family="kumo-dev-frontend", containerDefinitions=[{"name": "frontend", "image": "x", "memory": 128}]
         )["taskDefinition"]["taskDefinitionArn"]
+        for revision in range(revisions)
+    ]
+    arn = arns[-1]
     ecs.create_service(cluster="kumo-dev-cluster", serviceName="kumo-dev-frontend", taskDefinition=arn, desiredCount=2)
     return arn
 
@@ -119,7 +126,8 @@ def calls(control):
 
 @pytest.fixture
 def args(fake, moto_url, ecs):
-    binary, _, config = fake
+    binary = fake.binary
+    config = fake.config
 
     def build(**extra):
         return {"config": str(config), "ecspresso_path": str(binary), "endpoint_url": moto_url, **extra}
@@ -128,7 +136,8 @@ def args(fake, moto_url, ecs):
 
 
 def test_a_difference_deploys_and_passes_the_aws_settings(fake, args, run_module, moto_url):
-    _, control, config = fake
+    control = fake.control
+    config = fake.config
     (control / "diff").write_text(DIFF)
     result = run_module(ecspresso, args(wait=False), diff=True)
     assert result["changed"] is True
@@ -143,21 +152,21 @@ def test_a_difference_deploys_and_passes_the_aws_settings(fake, args, run_module
 
 
 def test_no_difference_is_not_a_change_and_does_not_deploy(fake, args, run_module):
-    _, control, _ = fake
+    control = fake.control
     result = run_module(ecspresso, args())
     assert result["changed"] is False and result["differs"] is False
     assert [c["argv"][-1] for c in calls(control)] == ["diff"]
 
 
 def test_force_new_deployment_deploys_without_a_difference(fake, args, run_module):
-    _, control, _ = fake
+    control = fake.control
     result = run_module(ecspresso, args(force_new_deployment=True))
     assert result["changed"] is True
     assert calls(control)[-1]["argv"][2:] == ["deploy", "--wait-until", "stable", "--force-new-deployment"]
 
 
 def test_check_mode_only_diffs(fake, args, run_module):
-    _, control, _ = fake
+    control = fake.control
     (control / "diff").write_text(DIFF)
     result = run_module(ecspresso, args(), check_mode=True)
     assert result["changed"] is True
@@ -165,7 +174,7 @@ def test_check_mode_only_diffs(fake, args, run_module):
 
 
 def test_a_failing_deploy_fails_with_its_stderr(fake, args, run_module):
-    _, control, _ = fake
+    control = fake.control
     (control / "fail").write_text("")
     result = run_module(ecspresso, args())
     assert result["failed"] is True
@@ -173,7 +182,7 @@ def test_a_failing_deploy_fails_with_its_stderr(fake, args, run_module):
 
 
 def test_ext_str_values_are_passed_but_never_returned(fake, args, run_module):
-    _, control, _ = fake
+    control = fake.control
     result = run_module(ecspresso, args(command="diff", ext_str={"token": "s3cr3t-value"}))
     assert calls(control)[0]["argv"][2:4] == ["--ext-str", "token=s3cr3t-value"]
     assert "s3cr3t-value" not in json.dumps(result)
@@ -181,7 +190,7 @@ def test_ext_str_values_are_passed_but_never_returned(fake, args, run_module):
 
 
 def test_render_and_verify_change_nothing(fake, args, run_module):
-    _, control, config = fake
+    control = fake.control
     rendered = run_module(ecspresso, args(command="render", render_targets=["config"]))
     assert rendered["changed"] is False and json.loads(rendered["stdout"]) == {"cluster": "kumo-dev-cluster"}
     verified = run_module(ecspresso, args(command="verify"))
@@ -190,7 +199,7 @@ def test_render_and_verify_change_nothing(fake, args, run_module):
 
 
 def test_a_missing_binary_fails_before_anything_naming_ecspresso_path(fake, args, run_module, tmp_path):
-    _, control, _ = fake
+    control = fake.control
     result = run_module(ecspresso, args(ecspresso_path=str(tmp_path / "bin" / "ecspresso")))
     assert result["failed"] is True
     assert "ecspresso_path" in result["msg"] and "does not exist" in result["msg"]
@@ -198,7 +207,7 @@ def test_a_missing_binary_fails_before_anything_naming_ecspresso_path(fake, args
 
 
 def test_a_binary_that_is_not_executable_fails(fake, args, run_module):
-    binary, control, _ = fake
+    binary = fake.binary
     binary.chmod(0o644)
     result = run_module(ecspresso, args())
     assert result["failed"] is True and "not executable" in result["msg"]
@@ -211,7 +220,7 @@ def test_a_bare_name_not_on_path_fails(fake, args, run_module, monkeypatch):
 
 
 def test_the_version_is_checked_first(fake, args, run_module):
-    _, control, _ = fake
+    control = fake.control
     result = run_module(ecspresso, args(command="status"))
     assert all_calls(control)[0]["argv"] == ["version"]
     assert result["ecspresso_version"] == "2.6.3"
@@ -219,7 +228,7 @@ def test_the_version_is_checked_first(fake, args, run_module):
 
 @pytest.mark.parametrize("version", ["v2.4.9", "v1.99.0", "v3.0.0"])
 def test_a_binary_too_old_or_of_another_major_fails_before_anything(fake, args, run_module, version):
-    _, control, _ = fake
+    control = fake.control
     (control / "version").write_text(version)
     result = run_module(ecspresso, args())
     assert result["failed"] is True
@@ -228,14 +237,14 @@ def test_a_binary_too_old_or_of_another_major_fails_before_anything(fake, args, 
 
 
 def test_an_unreadable_version_fails_unless_the_check_is_off(fake, args, run_module):
-    _, control, _ = fake
+    control = fake.control
     (control / "version").write_text("current")
     assert "Could not read the version" in run_module(ecspresso, args())["msg"]
     assert run_module(ecspresso, args(min_version=""))["changed"] is False
 
 
 def test_deploy_waits_until_stable_and_returns_the_service_state(fake, args, run_module, ecs):
-    _, control, _ = fake
+    control = fake.control
     arn = with_service(ecs)
     (control / "diff").write_text(DIFF)
     result = run_module(ecspresso, args())
@@ -247,7 +256,7 @@ def test_deploy_waits_until_stable_and_returns_the_service_state(fake, args, run
 
 
 def test_a_failed_deploy_reports_ecspressos_error_and_where_the_service_is(fake, args, run_module, ecs):
-    _, control, _ = fake
+    control = fake.control
     arn = with_service(ecs)
     (control / "diff").write_text(DIFF)
     (control / "fail").write_text("deploy")
@@ -259,7 +268,7 @@ def test_a_failed_deploy_reports_ecspressos_error_and_where_the_service_is(fake,
 
 
 def test_diff_mode_returns_before_and_after(fake, args, run_module):
-    _, control, _ = fake
+    control = fake.control
     (control / "diff").write_text(DIFF)
     result = run_module(ecspresso, args(command="diff"), diff=True)
     assert result["changed"] is False and result["differs"] is True
@@ -269,7 +278,7 @@ def test_diff_mode_returns_before_and_after(fake, args, run_module):
 
 
 def test_rollback_runs_ecspresso_rollback(fake, args, run_module, ecs):
-    _, control, _ = fake
+    control = fake.control
     arn = with_service(ecs, revisions=2)
     result = run_module(ecspresso, args(command="rollback"))
     assert result["changed"] is True and result["previous_task_definition_arn"] == arn
@@ -280,7 +289,7 @@ def test_rollback_runs_ecspresso_rollback(fake, args, run_module, ecs):
 
 
 def test_rollback_in_check_mode_is_a_dry_run(fake, args, run_module, ecs):
-    _, control, _ = fake
+    control = fake.control
     with_service(ecs, revisions=2)
     result = run_module(ecspresso, args(command="rollback"), check_mode=True)
     assert result["changed"] is True
@@ -288,14 +297,14 @@ def test_rollback_in_check_mode_is_a_dry_run(fake, args, run_module, ecs):
 
 
 def test_rollback_without_a_service_fails(fake, args, run_module):
-    _, control, _ = fake
+    control = fake.control
     result = run_module(ecspresso, args(command="rollback"))
     assert result["failed"] is True and "kumo-dev-frontend" in result["msg"]
     assert calls(control) == []
 
 
 def test_scale_is_idempotent_and_honours_check_mode(fake, args, run_module, ecs):
-    _, control, _ = fake
+    control = fake.control
     with_service(ecs)
     same = run_module(ecspresso, args(command="scale", tasks=2))
     assert same["changed"] is False and calls(control) == []
@@ -313,7 +322,7 @@ def test_scale_needs_tasks(fake, args, run_module):
 
 
 def test_status_reads_only(fake, args, run_module, ecs):
-    _, control, _ = fake
+    control = fake.control
     arn = with_service(ecs)
     result = run_module(ecspresso, args(command="status"))
     assert result["changed"] is False and result["task_definition_arn"] == arn
@@ -321,7 +330,7 @@ def test_status_reads_only(fake, args, run_module, ecs):
 
 
 def test_environment_reaches_ecspresso_and_secrets_are_masked(fake, args, run_module):
-    _, control, _ = fake
+    control = fake.control
     result = run_module(
         ecspresso,
         args(command="status", environment={"IMAGE_TAG": "rel1"}, secret_environment={"ORIGIN_SECRET": "hunter22"}),
@@ -332,7 +341,8 @@ def test_environment_reaches_ecspresso_and_secrets_are_masked(fake, args, run_mo
 
 
 def test_version_needs_no_config_and_runs_only_ecspresso_version(fake, run_module):
-    binary, control, _ = fake
+    binary = fake.binary
+    control = fake.control
     result = run_module(ecspresso, {"command": "version", "ecspresso_path": str(binary)})
     assert result["changed"] is False
     assert (result["ecspresso_version"], result["path"]) == ("2.6.3", str(binary))
@@ -340,20 +350,21 @@ def test_version_needs_no_config_and_runs_only_ecspresso_version(fake, run_modul
 
 
 def test_version_without_a_minimum_still_reports_it(fake, run_module):
-    binary, _, _ = fake
+    binary = fake.binary
     result = run_module(ecspresso, {"command": "version", "ecspresso_path": str(binary), "min_version": ""})
     assert result["ecspresso_version"] == "2.6.3"
 
 
 @pytest.mark.parametrize("version", ["v2.4.9", "v3.0.0"])
 def test_version_fails_on_a_binary_too_old(fake, run_module, version):
-    binary, control, _ = fake
+    binary = fake.binary
+    control = fake.control
     (control / "version").write_text(version)
     result = run_module(ecspresso, {"command": "version", "ecspresso_path": str(binary)})
     assert result["failed"] is True and "min_version" in result["msg"]
 
 
 def test_other_commands_need_a_config(fake, run_module):
-    binary, _, _ = fake
+    binary = fake.binary
     result = run_module(ecspresso, {"command": "status", "ecspresso_path": str(binary)})
     assert result["failed"] is True and result["msg"] == "config is required with command=status"
