@@ -2,9 +2,10 @@
 clean converge: no second VPC, NAT gateway, EIP, target group, distribution or
 anything else, and nothing missing.
 
-`make test` kills the run at a fixed sample of tasks spread over the converge;
-`make test-all` (KUMO_TEST_ALL=1) at every task, once between tasks and once
-while the task's module is talking to AWS.
+`make test` kills the run at a fixed sample of tasks spread over the converge
+(KUMO_CRASH_POINTS sets how many, evenly spread; 2 by default); `make test-all`
+(KUMO_TEST_ALL=1) at every task, once between tasks and once while the task's
+module is talking to AWS. Each test prints the points it tried.
 """
 
 import os
@@ -17,7 +18,8 @@ from kumo_testlib import account_inventory, run_playbook
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(name="prod")]
 
 ENV = "prod"
-SAMPLE = 2  # interruption points in `make test` (one between tasks, one inside a module's AWS calls)
+# Interruption points in `make test`: every other one lands inside a module's AWS calls.
+SAMPLE = int(os.environ.get("KUMO_CRASH_POINTS", "2"))
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +47,7 @@ def test_a_rerun_after_a_crash_converges_to_the_clean_state(emulator, clean, poi
     task = round((point + 1) * tasks / (SAMPLE + 1))
     delay = 0.5 if point % 2 else 0.0  # every other point lands inside a module's AWS calls
     assert crash_then_rerun(emulator, task, delay) == reference
+    print(f"crash recovery: killed at task {task} of {tasks} (+{delay}s), re-run matched the clean state")
 
 
 if os.environ.get("KUMO_TEST_ALL"):
