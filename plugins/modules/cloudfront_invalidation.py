@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 ---
 module: cloudfront_invalidation
-version_added: 0.1.0
+version_added: 0.2.0
 short_description: Invalidate paths of a CloudFront distribution, once per release
 description:
   - Invalidates a list of paths on a distribution found by its id, by one of its

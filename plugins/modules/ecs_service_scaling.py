@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 ---
 module: ecs_service_scaling
-version_added: 0.1.0
+version_added: 0.2.0
 short_description: Manage the auto scaling of one ECS service
 description:
   - Registers, updates or deregisters the Application Auto Scaling scalable target

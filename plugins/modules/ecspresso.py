@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 ---
 module: ecspresso
-version_added: 0.1.0
+version_added: 0.2.0
 short_description: Deploy, roll back, scale and inspect an ECS service with the ecspresso v2 command-line tool
 description:
   - Runs L(ecspresso,https://github.com/kayac/ecspresso) (v2) on one configuration
