@@ -237,8 +237,9 @@ def test_xray_sampling_rule_per_environment(monitoring, env):
     assert (rule["Priority"], rule["ReservoirSize"], rule["FixedRate"]) == (1000, 1, 0.05)
 
 
+@pytest.mark.xdist_group(name="prod")  # on the worker that holds the prod stack
 def test_switching_the_services_off_removes_them(stacks):
-    """Last in the module: it changes the prod (or staging) stack."""
+    """Last in the module: it changes the prod stack, and puts it back."""
     env = "prod"
     stack = stacks[env]
     stack.converged(*LAYERS)
