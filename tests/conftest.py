@@ -22,6 +22,8 @@ def pytest_runtest_setup(item):
     node id pytest no longer reads), and the stacks would be built on every
     worker: fail loudly instead."""
     grouped = getattr(item.config.option, "loadgroup", False)
+    if "stacks" in item.fixturenames and not item.get_closest_marker("xdist_group"):
+        raise pytest.UsageError(f"{item.nodeid} uses stacks: mark it xdist_group(name=<env>) or take the env fixture")
     if grouped and item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
         raise pytest.UsageError(f"{item.nodeid}: pytest-xdist did not group it; pin pytest as requirements.txt does")
 
