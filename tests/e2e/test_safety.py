@@ -70,7 +70,7 @@ def test_plan_on_a_drifted_account_shows_the_drift_and_writes_nothing(stacks):
     assert any("security group" in task.lower() for task in changed), changed
     assert (max_size(), opens_https()) == (7, False)
 
-    repair = run_playbook(emulator, inventory="inventories/dev")
+    repair = stack.run(tags=["network", "ecs_capacity"])  # the two drifted layers
     assert repair.returncode == 0, repair.tail()
     assert (max_size(), opens_https()) == (3, True)
 
