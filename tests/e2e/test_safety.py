@@ -37,6 +37,16 @@ def test_plan_on_an_empty_account_lists_the_changes_and_writes_nothing(emulator)
     assert all(not names for names in account_inventory(emulator, "prod").values())
 
 
+def test_a_plan_of_the_converged_stack_shows_no_change_and_writes_nothing(stacks, env):
+    stack = stacks[env]
+    stack.converged()
+    stack.emulator.clear_requests()
+    plan = stack.run(check=True, diff=True)
+    assert plan.returncode == 0, plan.tail()
+    assert plan.changed == 0, plan.changed_tasks()
+    assert_no_write(stack.emulator, "a plan of the converged stack")
+
+
 # On the shared dev stack (in the dev group), which the last converge puts back.
 @pytest.mark.xdist_group(name="dev")
 def test_plan_on_a_drifted_account_shows_the_drift_and_writes_nothing(stacks):
@@ -67,6 +77,8 @@ def test_plan_on_a_drifted_account_shows_the_drift_and_writes_nothing(stacks):
     assert_no_write(emulator, "a plan on a drifted account")
     changed = plan.changed_tasks()
     assert any("Auto Scaling group" in task for task in changed), changed
+    asg_plan = plan.output[plan.output.find("Plan the changes to the existing Auto Scaling group") :][:600]
+    assert "max_size" in asg_plan and "min_size" not in asg_plan, asg_plan
     assert any("security group" in task.lower() for task in changed), changed
     assert (max_size(), opens_https()) == (7, False)
 
