@@ -46,10 +46,13 @@ def render(role_dir):
     lines = [HEADER, "", f"# kumo.platform.{name}", "", _text(spec.get("short_description")) + ".", ""]
     for paragraph in spec.get("description", []) or []:
         lines += [_text(paragraph), ""]
+    applied = {
+        "preflight": "Applied by the playbooks as `kumo.platform.preflight`.",
+        "deploy": "Applied by the playbooks as `kumo.platform.deploy`.",
+        "layer": "Applied by `site.yml` once per layer, with that layer's tag; it applies `roles/<layer>`.",
+    }
     lines += [
-        f"Applied by `site.yml` with the tag `{name}`."
-        if name not in ("preflight", "deploy")
-        else f"Applied by the playbooks as `kumo.platform.{name}`.",
+        applied.get(name, f"Applied by `site.yml`, through `kumo.platform.layer`, with the tag `{name}`."),
         "",
         "## Variables",
         "",

@@ -163,7 +163,13 @@ def run_playbook(
     cwd=ROOT,
     crash_at_task=None,
     crash_delay=0,
+    refresh=None,
 ):
+    """Run a playbook on the emulator. ``refresh="full"`` applies every layer's
+    tasks (kumo_refresh=full): the runs that prove each module idempotent use it,
+    since the default fast path would skip a layer that matches its record."""
+    if refresh:
+        extra_vars = {**(extra_vars or {}), "kumo_refresh": refresh}
     argv = [str(VENV_BIN / "ansible-playbook"), playbook, "-i", str(inventory)]
     if tags:
         argv += ["--tags", ",".join(tags)]
@@ -223,7 +229,8 @@ class Stack:
 
     ``converged(*layers)`` names the layers a suite needs (checked against
     LAYERS, for the reader) and returns the two runs of the whole site.yml:
-    the first builds every layer, the second proves nothing changes. Both are
+    the first builds every layer, the second (kumo_refresh=full, every task
+    runs) proves nothing changes. Both are
     made once per environment and worker and shared by every suite, so the
     stack is built once, as users build it, however many suites read it.
     Suites that change the stack put it back as they found it. ``built`` is
@@ -248,7 +255,7 @@ class Stack:
         if self._runs is None:
             first = self.run()
             assert first.returncode == 0, f"converge {self.env} failed:\n{first.tail()}"
-            second = self.run()
+            second = self.run(refresh="full")
             self._runs = (first, second)
             self.built = account_inventory(self.emulator, self.env)
         return self._runs
@@ -371,5 +378,9 @@ def account_inventory(emulator, env, project="kumo"):
     )
     found["cloudtrail"] = sorted(
         t["Name"] for t in emulator.client("cloudtrail").describe_trails()["trailList"] if t["Name"].startswith(prefix)
+    )
+    found["layer_record"] = sorted(
+        p["Name"].rsplit("/", 1)[1]
+        for p in emulator.client("ssm").get_parameters_by_path(Path=f"/kumo/{prefix}", Recursive=True)["Parameters"]
     )
     return {kind: names for kind, names in found.items() if names}

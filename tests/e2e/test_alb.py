@@ -97,7 +97,7 @@ def test_second_run_changes_nothing(alb):
 
 def test_the_alb_tag_alone_changes_nothing_and_hides_the_secret(alb):
     stack, _, _ = alb
-    run = stack.run(tags=["alb"])
+    run = stack.run(tags=["alb"], refresh="full")
     assert run.returncode == 0, run.tail()
     assert run.changed == 0, run.changed_tasks()
     assert SECRET not in run.output
@@ -108,7 +108,7 @@ def test_the_alb_tag_alone_changes_nothing_and_hides_the_secret(alb):
 
 def test_check_mode_on_the_converged_stack_changes_nothing(alb):
     stack, _, _ = alb
-    run = stack.run(tags=["alb"], check=True, diff=True)
+    run = stack.run(tags=["alb"], check=True, diff=True, refresh="full")
     assert run.returncode == 0, run.tail()
     assert run.changed == 0, run.changed_tasks()
     assert SECRET not in run.output

@@ -57,7 +57,7 @@ def test_second_run_changes_nothing_and_hides_the_secret(cdn):
 
 def test_the_cdn_waf_tag_alone_changes_nothing(cdn):
     stack = cdn[0]
-    run = stack.run(tags=["cdn_waf"])
+    run = stack.run(tags=["cdn_waf"], refresh="full")
     assert run.returncode == 0, run.tail()
     assert run.changed == 0, run.changed_tasks()
     assert SECRET not in run.output
@@ -67,7 +67,7 @@ def test_the_cdn_waf_tag_alone_changes_nothing(cdn):
 
 def test_check_mode_on_the_converged_stack_changes_nothing(cdn):
     stack = cdn[0]
-    run = stack.run(tags=["cdn_waf"], check=True, diff=True)
+    run = stack.run(tags=["cdn_waf"], check=True, diff=True, refresh="full")
     assert run.returncode == 0, run.tail()
     assert run.changed == 0, run.changed_tasks()
     assert SECRET not in run.output

@@ -44,7 +44,7 @@ def test_second_run_changes_nothing(stack):
 
 
 def test_the_layer_alone_on_the_existing_network_changes_nothing(stack):
-    alone = stack.run(tags=["ecs_capacity"])
+    alone = stack.run(tags=["ecs_capacity"], refresh="full")
     assert alone.returncode == 0, alone.tail()
     assert alone.changed == 0, alone.changed_tasks()
 

@@ -115,7 +115,7 @@ def test_the_endpoints_security_group_admits_https_from_ecs_only(endpoints, env)
 
 def test_the_endpoints_layer_alone_changes_nothing(endpoints):
     stack, _, _ = endpoints
-    run = stack.run(tags=["endpoints"])
+    run = stack.run(tags=["endpoints"], refresh="full")
     assert run.returncode == 0, run.tail()
     assert run.changed == 0, run.changed_tasks()
 

@@ -41,7 +41,7 @@ def test_a_plan_of_the_converged_stack_shows_no_change_and_writes_nothing(stacks
     stack = stacks[env]
     stack.converged()
     stack.emulator.clear_requests()
-    plan = stack.run(check=True, diff=True)
+    plan = stack.run(check=True, diff=True, refresh="full")
     assert plan.returncode == 0, plan.tail()
     assert plan.changed == 0, plan.changed_tasks()
     assert_no_write(stack.emulator, "a plan of the converged stack")

@@ -11,6 +11,13 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
+from ansible_collections.kumo.platform.plugins.module_utils import botocore_preload
+
+# Each module under test builds its clients in a new boto3 session, whose new
+# data loader would parse the service's JSON model again (most of a test's
+# time); share one loader, as the fast_linear strategy does for real runs.
+botocore_preload.preload(services=())
+
 AWS_ARGS = {"region": "ap-northeast-1", "access_key": "testing", "secret_key": "testing"}
 
 
@@ -28,6 +35,13 @@ def _exit_json(self, **kwargs):
 def _fail_json(self, **kwargs):
     kwargs["failed"] = True
     raise _ModuleExit(kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _no_default_amis(monkeypatch):
+    """moto's EC2 backend loads ~1,300 public AMIs per region each time a mock
+    account starts, about half of every test's set-up; no unit test uses them."""
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 
 @pytest.fixture
