@@ -216,6 +216,23 @@ def run_playbook(
     return PlaybookRun(argv, completed.returncode, completed.stdout + completed.stderr)
 
 
+class CountingClients:
+    """A client factory as kumo.platform.layer_state hands one to observers
+    (plain boto3 clients), recording each API call as ``service.Operation``."""
+
+    def __init__(self, region=REGION):
+        self.region = region
+        self.calls = []
+
+    def __call__(self, service, region=None):
+        made = boto3.client(service, region_name=region or self.region)
+        made.meta.events.register("before-call", self._count)
+        return made
+
+    def _count(self, model, **kwargs):
+        self.calls.append(f"{model.service_model.service_name}.{model.name}")
+
+
 def tags_of(resource, key="Tags"):
     return {tag["Key"]: tag["Value"] for tag in resource.get(key, [])}
 

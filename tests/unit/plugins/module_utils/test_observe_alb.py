@@ -15,6 +15,7 @@ from moto import mock_aws
 
 from ansible_collections.kumo.platform.plugins.module_utils import layer_state, observe_alb
 from emulator.patches import elbv2_alb_default_attributes, elbv2_stickiness_duration
+from kumo_testlib import CountingClients
 
 elbv2_alb_default_attributes.apply()
 elbv2_stickiness_duration.apply()
@@ -59,23 +60,8 @@ def self_signed():
     )
 
 
-class Clients:
-    """A client factory as layer_state hands observers, counting API calls."""
-
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, service, region=None):
-        made = boto3.client(service, region_name=region or REGION)
-        made.meta.events.register("before-call", self.count)
-        return made
-
-    def count(self, model, **_):
-        self.calls.append(model.name)
-
-
 def observe():
-    clients = Clients()
+    clients = CountingClients()
     return observe_alb.observe(clients, SCOPE), clients.calls
 
 

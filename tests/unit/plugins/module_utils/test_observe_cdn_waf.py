@@ -11,6 +11,7 @@ from moto import mock_aws
 from ansible_collections.kumo.platform.plugins.module_utils import layer_state, observe_cdn_waf
 from ansible_collections.kumo.platform.plugins.modules.cloudfront_distribution import with_quantities
 from emulator.patches import cloudfront_origin_access_control_id, cloudfront_s3_origin_config
+from kumo_testlib import CountingClients
 
 for _patch in (cloudfront_origin_access_control_id, cloudfront_s3_origin_config):
     _patch.apply()
@@ -263,23 +264,8 @@ class Layer:
         return self
 
 
-class Counter:
-    """A client factory as layer_state hands one to observers, counting every API call."""
-
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, service, region=None):
-        client = boto3.client(service, region_name=region or SCOPE.region)
-        client.meta.events.register("before-call", self._count)
-        return client
-
-    def _count(self, model, **kwargs):
-        self.calls.append(model.name)
-
-
 def observe():
-    counter = Counter()
+    counter = CountingClients(SCOPE.region)
     return observe_cdn_waf.observe(counter, SCOPE), counter.calls
 
 

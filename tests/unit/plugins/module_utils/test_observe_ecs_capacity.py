@@ -17,6 +17,7 @@ from emulator.patches import (
     ecs_managed_policies,
     ssm_managed_instance_core_policy,
 )
+from kumo_testlib import CountingClients
 
 for _patch in (
     ec2_launch_template_version_tags,
@@ -56,23 +57,8 @@ def tag_list(name, key="Key", value="Value"):
     return [{key: k, value: v} for k, v in dict(TAGS, Name=name).items()]
 
 
-class Clients:
-    """A client factory as layer_state hands observers, counting API calls."""
-
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, service, region=None):
-        made = boto3.client(service, region_name=region or REGION)
-        made.meta.events.register("before-call", self.count)
-        return made
-
-    def count(self, model, **_):
-        self.calls.append(model.name)
-
-
 def observe():
-    clients = Clients()
+    clients = CountingClients()
     return observe_ecs_capacity.observe(clients, SCOPE), clients.calls
 
 

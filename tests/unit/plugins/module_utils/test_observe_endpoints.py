@@ -8,6 +8,7 @@ from moto import mock_aws
 
 from ansible_collections.kumo.platform.plugins.module_utils import layer_state, observe_endpoints
 from emulator.patches import ec2_vpc_endpoint_modify_private_dns, ec2_vpc_endpoint_modify_route_tables
+from kumo_testlib import CountingClients
 
 ec2_vpc_endpoint_modify_private_dns.apply()
 ec2_vpc_endpoint_modify_route_tables.apply()
@@ -30,22 +31,12 @@ def spec(resource_type, name):
     return [{"ResourceType": resource_type, "Tags": tags(name)}]
 
 
-def client_factory(calls=None):
-    """A layer_state client factory on moto; each API call is appended to ``calls``."""
-
-    def client(service, region=None):
-        made = boto3.client(service, region_name=region or REGION)
-        if calls is not None:
-            made.meta.events.register(
-                "before-call", lambda model, **_: calls.append(f"{model.service_model.service_name}.{model.name}")
-            )
-        return made
-
-    return client
-
-
 def observe(calls=None):
-    return observe_endpoints.observe(client_factory(calls), SCOPE)
+    clients = CountingClients()
+    observed = observe_endpoints.observe(clients, SCOPE)
+    if calls is not None:
+        calls.extend(clients.calls)
+    return observed
 
 
 def build_network(ec2):

@@ -10,6 +10,7 @@ from moto import mock_aws
 
 from ansible_collections.kumo.platform.plugins.module_utils import layer_state, observe_monitoring
 from emulator.patches import config_aws_config_role_policy, guardduty_single_detector, xray_sampling_rules
+from kumo_testlib import CountingClients
 
 for _patch in (config_aws_config_role_policy, guardduty_single_detector, xray_sampling_rules):
     _patch.apply()
@@ -272,23 +273,8 @@ class Layer:
         return arn
 
 
-class Counter:
-    """A client factory as layer_state hands one to observers, counting every API call."""
-
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, service, region=None):
-        client = boto3.client(service, region_name=region or SCOPE.region)
-        client.meta.events.register("before-call", self._count)
-        return client
-
-    def _count(self, model, **kwargs):
-        self.calls.append(model.name)
-
-
 def observe():
-    counter = Counter()
+    counter = CountingClients(SCOPE.region)
     return observe_monitoring.observe(counter, SCOPE), counter.calls
 
 

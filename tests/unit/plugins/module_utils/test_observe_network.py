@@ -7,6 +7,7 @@ import pytest
 from moto import mock_aws
 
 from ansible_collections.kumo.platform.plugins.module_utils import layer_state, observe_network
+from kumo_testlib import CountingClients
 
 REGION = "ap-northeast-1"
 SCOPE = layer_state.Scope("kumo", "prod", "kumo-prod", REGION, "123456789012", "aws")
@@ -36,22 +37,12 @@ def spec(resource_type, name, **extra):
     return [{"ResourceType": resource_type, "Tags": tags(name, **extra)}]
 
 
-def client_factory(calls=None):
-    """A layer_state client factory on moto; each API call is appended to ``calls``."""
-
-    def client(service, region=None):
-        made = boto3.client(service, region_name=region or REGION)
-        if calls is not None:
-            made.meta.events.register(
-                "before-call", lambda model, **_: calls.append(f"{model.service_model.service_name}.{model.name}")
-            )
-        return made
-
-    return client
-
-
 def observe(calls=None):
-    return observe_network.observe(client_factory(calls), SCOPE)
+    clients = CountingClients()
+    observed = observe_network.observe(clients, SCOPE)
+    if calls is not None:
+        calls.extend(clients.calls)
+    return observed
 
 
 def flow_logs_policy(log_group_arn, actions=("logs:CreateLogStream", "logs:PutLogEvents")):
