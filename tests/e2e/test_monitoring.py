@@ -18,6 +18,7 @@ SWITCHES_OFF = {
     "monitoring_enable_cloudtrail": False,
     "monitoring_enable_xray": False,
 }
+SWITCHES_ON = dict.fromkeys(SWITCHES_OFF, True)
 
 
 @pytest.fixture(scope="module")
@@ -237,23 +238,45 @@ def test_xray_sampling_rule_per_environment(monitoring, env):
     assert (rule["Priority"], rule["ReservoirSize"], rule["FixedRate"]) == (1000, 1, 0.05)
 
 
-@pytest.mark.xdist_group(name="prod")  # on the worker that holds the prod stack
-def test_switching_the_services_off_removes_them(stacks):
-    """Last in the module: it changes the prod stack, and puts it back."""
-    env = "prod"
-    stack = stacks[env]
+# On the dev stack (dev has the switches off): the prod worker carries the
+# crash, fault-injection and teardown tests, so this one balances the two.
+@pytest.mark.xdist_group(name="dev")
+def test_switching_the_services_on_then_off_builds_then_removes_them(stacks):
+    """Last in the module: it changes the dev stack, and puts it back."""
+    stack = stacks["dev"]
     stack.converged(*LAYERS)
+    config = stack.client("config")
+
+    def audit_services():
+        trails = [t["Name"] for t in stack.client("cloudtrail").describe_trails()["trailList"]]
+        rules = [
+            r["SamplingRule"]["RuleName"] for r in stack.client("xray").get_sampling_rules()["SamplingRuleRecords"]
+        ]
+        return {
+            "guardduty": len(stack.client("guardduty").list_detectors()["DetectorIds"]),
+            "config_recorders": len(config.describe_configuration_recorders()["ConfigurationRecorders"]),
+            "delivery_channels": len(config.describe_delivery_channels()["DeliveryChannels"]),
+            "trails": [t for t in trails if t.startswith("kumo-")],
+            "sampling_rules": sorted(rules),
+        }
+
+    on = stack.run(tags=["monitoring"], extra_vars=SWITCHES_ON)
+    assert on.returncode == 0, on.tail()
+    assert audit_services() == {
+        "guardduty": 1,
+        "config_recorders": 1,
+        "delivery_channels": 1,
+        "trails": ["kumo-dev-trail"],
+        "sampling_rules": ["Default", "kumo-dev"],
+    }
     off = stack.run(tags=["monitoring"], extra_vars=SWITCHES_OFF)
     assert off.returncode == 0, off.tail()
-    assert stack.client("guardduty").list_detectors()["DetectorIds"] == []
-    config = stack.client("config")
-    assert config.describe_configuration_recorders()["ConfigurationRecorders"] == []
-    assert config.describe_delivery_channels()["DeliveryChannels"] == []
-    assert [t for t in stack.client("cloudtrail").describe_trails()["trailList"] if t["Name"].startswith("kumo-")] == []
-    rules = stack.client("xray").get_sampling_rules()["SamplingRuleRecords"]
-    assert [r["SamplingRule"]["RuleName"] for r in rules] == ["Default"]
-    again = stack.run(tags=["monitoring"], extra_vars=SWITCHES_OFF)
+    assert audit_services() == {
+        "guardduty": 0,
+        "config_recorders": 0,
+        "delivery_channels": 0,
+        "trails": [],
+        "sampling_rules": ["Default"],
+    }
+    again = stack.run(tags=["monitoring"], extra_vars=SWITCHES_OFF, refresh="full")
     assert again.changed == 0, again.changed_tasks()
-    back = stack.run(tags=["monitoring"])
-    assert back.returncode == 0, back.tail()
-    assert len(stack.client("guardduty").list_detectors()["DetectorIds"]) == 1
