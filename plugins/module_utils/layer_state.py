@@ -19,6 +19,7 @@ lower layers are the same, and whose observation matches the record, would
 change nothing: the layer's tasks are skipped.
 """
 
+import datetime
 import hashlib
 import json
 from collections import namedtuple
@@ -67,4 +68,35 @@ def canonical(value):
     if isinstance(value, list):
         items = [canonical(item) for item in value]
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, default=str))
+    return value
+
+
+def error_code(error):
+    """The AWS error code of a botocore ClientError."""
+    return error.response.get("Error", {}).get("Code", "")
+
+
+def call_or_none(method, missing, **params):
+    """``method(**params)``, or None when AWS answers one of the ``missing``
+    error codes (the resource does not exist). Catches the client's own
+    ClientError class, so observers need no botocore import."""
+    try:
+        return method(**params)
+    except method.__self__.exceptions.ClientError as error:
+        if error_code(error) in missing:
+            return None
+        raise
+
+
+def plain(value):
+    """A JSON value: datetimes (always volatile here) and ResponseMetadata
+    (request ids) dropped, recursively."""
+    if isinstance(value, dict):
+        return {
+            key: plain(item)
+            for key, item in value.items()
+            if key != "ResponseMetadata" and not isinstance(item, (datetime.date, datetime.datetime))
+        }
+    if isinstance(value, list):
+        return [plain(item) for item in value if not isinstance(item, (datetime.date, datetime.datetime))]
     return value

@@ -38,11 +38,13 @@ balancer's provisioning state). A missing resource gives None or [], never an
 exception.
 """
 
-import datetime
 import hashlib
 import json
 
+from ansible_collections.kumo.platform.plugins.module_utils.layer_state import call_or_none
 from ansible_collections.kumo.platform.plugins.module_utils.layer_state import canonical
+from ansible_collections.kumo.platform.plugins.module_utils.layer_state import error_code
+from ansible_collections.kumo.platform.plugins.module_utils.layer_state import plain
 from ansible_collections.kumo.platform.plugins.module_utils.layer_state import sorted_by
 from ansible_collections.kumo.platform.plugins.module_utils.layer_state import tag_dict
 from ansible_collections.kumo.platform.plugins.module_utils.layer_state import without
@@ -61,32 +63,6 @@ _MISSING = (
 
 # ELBv2 DescribeTags takes at most 20 ARNs.
 _TAGS_PER_CALL = 20
-
-
-def _code(error):
-    return error.response.get("Error", {}).get("Code")
-
-
-def _call(method, **params):
-    """``method(**params)``, or None when AWS says the resource does not exist.
-
-    The client's own ClientError class: no botocore import here (module_utils
-    imports stay importable without it)."""
-    try:
-        return method(**params)
-    except method.__self__.exceptions.ClientError as error:
-        if _code(error) in _MISSING:
-            return None
-        raise
-
-
-def _plain(value):
-    """A JSON value: datetimes (always volatile here) dropped, recursively."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items() if not isinstance(item, datetime.datetime)}
-    if isinstance(value, list):
-        return [_plain(item) for item in value if not isinstance(item, datetime.datetime)]
-    return value
 
 
 def _names(scope):
@@ -135,13 +111,13 @@ def access_log_bucket(s3, tagged, names):
     bucket = names["bucket"]
     try:
         # The first call tells whether the bucket exists (NoSuchBucket).
-        policy = _call(s3.get_bucket_policy, Bucket=bucket)
-        encryption = _call(s3.get_bucket_encryption, Bucket=bucket)
-        ownership = _call(s3.get_bucket_ownership_controls, Bucket=bucket)
-        public_access = _call(s3.get_public_access_block, Bucket=bucket)
-        lifecycle = _call(s3.get_bucket_lifecycle_configuration, Bucket=bucket)
+        policy = call_or_none(s3.get_bucket_policy, _MISSING, Bucket=bucket)
+        encryption = call_or_none(s3.get_bucket_encryption, _MISSING, Bucket=bucket)
+        ownership = call_or_none(s3.get_bucket_ownership_controls, _MISSING, Bucket=bucket)
+        public_access = call_or_none(s3.get_public_access_block, _MISSING, Bucket=bucket)
+        lifecycle = call_or_none(s3.get_bucket_lifecycle_configuration, _MISSING, Bucket=bucket)
     except s3.exceptions.ClientError as error:
-        if _code(error) == "NoSuchBucket":
+        if error_code(error) == "NoSuchBucket":
             return None
         raise
     return {
@@ -159,7 +135,7 @@ def _tags(elbv2, arns):
     """``{arn: tags}`` of load balancers and target groups, 20 ARNs a call."""
     tags = {}
     for start in range(0, len(arns), _TAGS_PER_CALL):
-        answer = _call(elbv2.describe_tags, ResourceArns=arns[start : start + _TAGS_PER_CALL]) or {}
+        answer = call_or_none(elbv2.describe_tags, _MISSING, ResourceArns=arns[start : start + _TAGS_PER_CALL]) or {}
         for description in answer.get("TagDescriptions", []):
             tags[description["ResourceArn"]] = tag_dict(description.get("Tags"))
     return tags
@@ -170,7 +146,7 @@ def _attributes(answer):
 
 
 def find_load_balancer(elbv2, names):
-    answer = _call(elbv2.describe_load_balancers, Names=[names["load_balancer"]]) or {}
+    answer = call_or_none(elbv2.describe_load_balancers, _MISSING, Names=[names["load_balancer"]]) or {}
     found = answer.get("LoadBalancers", [])
     return found[0] if found else None
 
@@ -189,7 +165,7 @@ def load_balancer(elbv2, found, tags):
     if found is None:
         return None
     arn = found["LoadBalancerArn"]
-    attributes = _attributes(_call(elbv2.describe_load_balancer_attributes, LoadBalancerArn=arn))
+    attributes = _attributes(call_or_none(elbv2.describe_load_balancer_attributes, _MISSING, LoadBalancerArn=arn))
     return dict(
         without(found, "CreatedTime", "State", "AvailabilityZones", "SecurityGroups"),
         AvailabilityZones=sorted_by(found.get("AvailabilityZones", []), "ZoneName"),
@@ -204,7 +180,7 @@ def target_groups(elbv2, found, tags):
     observed = []
     for group in found:
         arn = group["TargetGroupArn"]
-        attributes = _attributes(_call(elbv2.describe_target_group_attributes, TargetGroupArn=arn))
+        attributes = _attributes(call_or_none(elbv2.describe_target_group_attributes, _MISSING, TargetGroupArn=arn))
         observed.append(
             dict(
                 group,
@@ -282,4 +258,4 @@ def observe(client, scope):
         "listeners": listeners(found_listeners),
         "listener_rules": listener_rules(elbv2, found_listeners),
     }
-    return {kind: _plain(value) for kind, value in observed.items()}
+    return {kind: plain(value) for kind, value in observed.items()}

@@ -29,11 +29,10 @@ derives it from the rules, which are kept).
 Calls for prod: 7 + 6 (buckets) + 1 (OAC) + 3 (distribution) + 3 (web ACL) = 20.
 """
 
-import datetime
 import hashlib
 import json
 
-from ansible_collections.kumo.platform.plugins.module_utils.layer_state import tag_dict, without
+from ansible_collections.kumo.platform.plugins.module_utils.layer_state import error_code, plain, tag_dict, without
 
 # CloudFront and CLOUDFRONT-scoped WAF live in us-east-1.
 GLOBAL_REGION = "us-east-1"
@@ -86,23 +85,6 @@ HEADER_DIGEST = "sha256:"
 
 class _Missing(Exception):
     """The bucket itself does not exist."""
-
-
-def plain(value):
-    """A copy without datetimes (volatile) and ResponseMetadata, so it is JSON as it stands."""
-    if isinstance(value, dict):
-        return {
-            key: plain(item)
-            for key, item in value.items()
-            if key != "ResponseMetadata" and not isinstance(item, (datetime.date, datetime.datetime))
-        }
-    if isinstance(value, list):
-        return [plain(item) for item in value if not isinstance(item, (datetime.date, datetime.datetime))]
-    return value
-
-
-def error_code(error):
-    return error.response.get("Error", {}).get("Code", "")
 
 
 def bucket(s3, name, settings=STATIC_BUCKET_SETTINGS):

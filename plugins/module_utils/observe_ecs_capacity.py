@@ -41,10 +41,11 @@ counts, update states of the capacity provider and cluster attachments. A
 missing resource gives None (or an empty list), never an exception.
 """
 
-import datetime
 import json
 import re
 
+from ansible_collections.kumo.platform.plugins.module_utils.layer_state import call_or_none
+from ansible_collections.kumo.platform.plugins.module_utils.layer_state import plain
 from ansible_collections.kumo.platform.plugins.module_utils.layer_state import sorted_by
 from ansible_collections.kumo.platform.plugins.module_utils.layer_state import tag_dict
 from ansible_collections.kumo.platform.plugins.module_utils.layer_state import without
@@ -68,32 +69,6 @@ AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/im
 
 # Largest pages the list APIs allow, so a usual account needs one page.
 _IAM_PAGE = {"PageSize": 1000}
-
-
-def _missing(error):
-    return error.response.get("Error", {}).get("Code") in _MISSING
-
-
-def _call(method, **params):
-    """``method(**params)``, or None when AWS says the resource does not exist.
-
-    The client's own ClientError class: no botocore import here (module_utils
-    imports stay importable without it)."""
-    try:
-        return method(**params)
-    except method.__self__.exceptions.ClientError as error:
-        if _missing(error):
-            return None
-        raise
-
-
-def _plain(value):
-    """A JSON value: datetimes (always volatile here) dropped, recursively."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items() if not isinstance(item, datetime.datetime)}
-    if isinstance(value, list):
-        return [_plain(item) for item in value if not isinstance(item, datetime.datetime)]
-    return value
 
 
 def _policy(document):
@@ -121,13 +96,13 @@ def _names(scope):
 
 def kms_key(kms, names):
     """The key behind the environment's alias: metadata, policy, rotation, tags."""
-    described = _call(kms.describe_key, KeyId=names["alias"])
+    described = call_or_none(kms.describe_key, _MISSING, KeyId=names["alias"])
     if described is None:
         return None
     metadata = described["KeyMetadata"]
     key_id = metadata["KeyId"]
-    policy = _call(kms.get_key_policy, KeyId=key_id, PolicyName="default")
-    rotation = _call(kms.get_key_rotation_status, KeyId=key_id) or {}
+    policy = call_or_none(kms.get_key_policy, _MISSING, KeyId=key_id, PolicyName="default")
+    rotation = call_or_none(kms.get_key_rotation_status, _MISSING, KeyId=key_id) or {}
     tags = []
     for page in kms.get_paginator("list_resource_tags").paginate(KeyId=key_id):
         tags.extend(page.get("Tags", []))
@@ -202,8 +177,8 @@ def ecr_repositories(ecr, names):
         repositories.extend(r for r in page.get("repositories", []) if names["repository"].match(r["repositoryName"]))
     observed = []
     for repository in repositories:
-        lifecycle = _call(ecr.get_lifecycle_policy, repositoryName=repository["repositoryName"])
-        tags = _call(ecr.list_tags_for_resource, resourceArn=repository["repositoryArn"]) or {}
+        lifecycle = call_or_none(ecr.get_lifecycle_policy, _MISSING, repositoryName=repository["repositoryName"])
+        tags = call_or_none(ecr.list_tags_for_resource, _MISSING, resourceArn=repository["repositoryArn"]) or {}
         observed.append(
             dict(
                 without(repository, "createdAt", "registryId"),
@@ -222,8 +197,9 @@ def launch_template(ec2, names):
     if not found:
         return None
     template = found[0]
-    answer = _call(
+    answer = call_or_none(
         ec2.describe_launch_template_versions,
+        _MISSING,
         LaunchTemplateId=template["LaunchTemplateId"],
         Versions=["$Latest", "$Default"],
     )
@@ -314,4 +290,4 @@ def observe(client, scope):
         "cluster": cluster(ecs, names),
         "capacity_provider": capacity_provider(ecs, names),
     }
-    return {kind: _plain(value) for kind, value in observed.items()}
+    return {kind: plain(value) for kind, value in observed.items()}

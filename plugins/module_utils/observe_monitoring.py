@@ -41,8 +41,14 @@ Calls for prod: 1 (log groups) + 2 (topic) + 1 (alarms) + 2 (GuardDuty)
 
 import json
 
-from ansible_collections.kumo.platform.plugins.module_utils.layer_state import canonical, tag_dict, without
-from ansible_collections.kumo.platform.plugins.module_utils.observe_cdn_waf import bucket, error_code, plain
+from ansible_collections.kumo.platform.plugins.module_utils.layer_state import (
+    call_or_none,
+    canonical,
+    plain,
+    tag_dict,
+    without,
+)
+from ansible_collections.kumo.platform.plugins.module_utils.observe_cdn_waf import bucket
 
 # What amazon.aws.s3_bucket sets on the audit buckets (no versioning, no lifecycle);
 # their tags come from GetResources.
@@ -66,16 +72,6 @@ ROLES = {
     "cloudtrail-logs": ("write-cloudtrail-logs", False),
     "config": ("deliver-config", True),
 }
-
-
-def _maybe(call, missing, **params):
-    """``call(**params)``, or None when AWS answers one of the ``missing`` error codes."""
-    try:
-        return call(**params)
-    except call.__self__.exceptions.ClientError as error:
-        if error_code(error) in missing:
-            return None
-        raise
 
 
 def _arn(scope, service, resource, region=True):
@@ -124,7 +120,7 @@ def log_groups(logs, scope):
 
 def topics(sns, scope):
     arn = topic_arn(scope)
-    answer = _maybe(sns.get_topic_attributes, ("NotFound", "NotFoundException"), TopicArn=arn)
+    answer = call_or_none(sns.get_topic_attributes, ("NotFound", "NotFoundException"), TopicArn=arn)
     if answer is None:
         return []
     attributes = {
@@ -165,7 +161,7 @@ def guardduty_detectors(guardduty):
         ids.extend(page["DetectorIds"])
     found = []
     for detector_id in sorted(ids):
-        detector = _maybe(guardduty.get_detector, ("BadRequestException",), DetectorId=detector_id)
+        detector = call_or_none(guardduty.get_detector, ("BadRequestException",), DetectorId=detector_id)
         if detector is not None:
             found.append(
                 {
@@ -180,14 +176,14 @@ def guardduty_detectors(guardduty):
 
 def config_recorders(config, scope):
     name = f"{scope.name_prefix}-config"
-    answer = _maybe(
+    answer = call_or_none(
         config.describe_configuration_recorders,
         ("NoSuchConfigurationRecorderException",),
         ConfigurationRecorderNames=[name],
     )
     if not answer or not answer["ConfigurationRecorders"]:
         return []
-    statuses = _maybe(
+    statuses = call_or_none(
         config.describe_configuration_recorder_status,
         ("NoSuchConfigurationRecorderException",),
         ConfigurationRecorderNames=[name],
@@ -205,7 +201,7 @@ def config_recorders(config, scope):
 
 
 def config_delivery_channels(config, scope):
-    answer = _maybe(
+    answer = call_or_none(
         config.describe_delivery_channels,
         ("NoSuchDeliveryChannelException",),
         DeliveryChannelNames=[f"{scope.name_prefix}-config"],
@@ -214,7 +210,7 @@ def config_delivery_channels(config, scope):
 
 
 def trails(cloudtrail, scope):
-    answer = _maybe(cloudtrail.get_trail, ("TrailNotFoundException",), Name=trail_name(scope))
+    answer = call_or_none(cloudtrail.get_trail, ("TrailNotFoundException",), Name=trail_name(scope))
     if answer is None:
         return []
     trail = answer["Trail"]
@@ -253,13 +249,13 @@ def _policy_document(document):
 
 
 def iam_role(iam, name, inline_policy, managed):
-    answer = _maybe(iam.get_role, ("NoSuchEntity",), RoleName=name)
+    answer = call_or_none(iam.get_role, ("NoSuchEntity",), RoleName=name)
     if answer is None:
         return None
     role = without(answer["Role"], "RoleLastUsed")
     role["AssumeRolePolicyDocument"] = _policy_document(role.get("AssumeRolePolicyDocument"))
     role["Tags"] = tag_dict(role.get("Tags"))
-    policy = _maybe(iam.get_role_policy, ("NoSuchEntity",), RoleName=name, PolicyName=inline_policy)
+    policy = call_or_none(iam.get_role_policy, ("NoSuchEntity",), RoleName=name, PolicyName=inline_policy)
     role["InlinePolicies"] = {inline_policy: _policy_document(policy["PolicyDocument"]) if policy else None}
     if managed:
         attached = []
