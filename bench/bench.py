@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from kumo_testlib import ROOT, Emulator, account_inventory, is_write, run_playbook
+from kumo_testlib import ROOT, Emulator, account_inventory, is_write, managed_resources, run_playbook
 
 # configuration -> (strategy, kumo_refresh)
 CONFIGS = {
@@ -89,9 +89,7 @@ def bench_config(env, config, workdir):
     try:
         build = measure(emulator, "build (first converge, all layers)", **(run | {"env": run["env"] | PROFILE}))
         rows = [build]
-        # The layers' own records (SSM parameters) are not counted as resources.
-        inventory = account_inventory(emulator, env)
-        resources = sum(len(names) for kind, names in inventory.items() if kind != "layer_record")
+        resources = managed_resources(account_inventory(emulator, env))
         rows.append(measure(emulator, "no-op converge, all layers", **run))
         rows.append(measure(emulator, "one layer alone (--tags alb)", tags=["alb"], **run))
         rows.append(measure(emulator, "plan (--check --diff)", check=True, diff=True, **run))

@@ -285,6 +285,12 @@ def _named(resources, key="Tags"):
     return sorted(tags_of(r, key).get("Name", "<unnamed>") for r in resources)
 
 
+def managed_resources(inventory):
+    """How many resources an account inventory holds, the layers' own records
+    (SSM parameters) left out: the denominator of "calls per resource"."""
+    return sum(len(names) for kind, names in inventory.items() if kind != "layer_record")
+
+
 def account_inventory(emulator, env, project="kumo"):
     """Every resource of one environment, by kind, as sorted names (ids vary
     between runs, names do not). Two equal inventories mean the same stack:

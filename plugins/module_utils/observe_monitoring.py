@@ -295,21 +295,8 @@ def _with_tags(items, arn_of, tags):
     return items
 
 
-def _clients(client):
-    """``client`` with one client per service for the whole observation."""
-    made = {}
-
-    def get(service):
-        if service not in made:
-            made[service] = client(service)
-        return made[service]
-
-    return get
-
-
 def observe(client, scope):
     """{kind: value} of the monitoring layer (see the module docstring)."""
-    client = _clients(client)
     observation = {
         "log_groups": log_groups(client("logs"), scope),
         "topics": topics(client("sns"), scope),

@@ -225,8 +225,14 @@ def scope_of(module, arn):
 
 
 def observe(module, scope):
+    made = {}
+
     def client(service, region=None):
-        return module.client(service, region=region or scope.region)
+        """One client per service and region for the whole observation."""
+        key = (service, region or scope.region)
+        if key not in made:
+            made[key] = module.client(service, region=key[1])
+        return made[key]
 
     try:
         kinds = OBSERVERS[module.params["layer"]](client, scope)

@@ -8,7 +8,7 @@ proves itself idempotent; these tests check what the default run does.
 
 import pytest
 
-from kumo_testlib import LAYERS, account_inventory, is_write
+from kumo_testlib import LAYERS, account_inventory, is_write, managed_resources
 
 pytestmark = pytest.mark.e2e
 
@@ -28,9 +28,7 @@ def test_a_noop_run_skips_every_layer_reads_little_and_writes_nothing(stacks, en
     assert writes == [], writes
     for layer in LAYERS:
         assert f"{layer}: as recorded after its last full converge" in run.output, layer
-    resources = sum(
-        len(names) for kind, names in account_inventory(stack.emulator, env).items() if kind != "layer_record"
-    )
+    resources = managed_resources(account_inventory(stack.emulator, env))
     assert len(requests) / resources < MAX_CALLS_PER_RESOURCE, (len(requests), resources)
     print(f"fast no-op {env}: {len(requests)} calls for {resources} resources")
 
