@@ -5,22 +5,10 @@ request log in front of it.
 ``DELETE /_kumo/requests`` as JSON (service, action, method, path), so a test
 can assert that a run made no call at all, or count calls per action.
 ``/_kumo/faults`` turns fault injection on and off (see ``emulator.faults``).
-
-ECS services: moto registers no container instances, so without help a service
-never runs a task (runningCount 0, rollout IN_PROGRESS) and a deploy that waits
-for a stable service (ecspresso, ``aws ecs wait services-stable``) times out,
-where on AWS the tasks start on the cluster's instances. moto reads
-``MOTO_ECS_SERVICE_RUNNING`` (an integer, moto/ecs/models.py ``Service``) when a
-service is created: runningCount is that number, pendingCount desiredCount minus
-it, and the first deployment's rolloutState COMPLETED when it is >= desiredCount.
-(UpdateService with a desiredCount sets runningCount to that count.) The
-launcher sets it to ``ECS_SERVICE_RUNNING`` unless the environment already
-does, so a one-task service is stable at once, as on healthy AWS capacity.
 """
 
 import io
 import json
-import os
 import re
 import threading
 import urllib.parse
@@ -37,8 +25,6 @@ from emulator.faults import FaultInjector
 
 _SCOPE = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/aws4_request")
 _LOG_PATH = "/_kumo/requests"
-# Tasks every new ECS service reports running (see the module docstring).
-ECS_SERVICE_RUNNING = "1"
 _FAULTS_PATH = "/_kumo/faults"
 
 
@@ -113,7 +99,6 @@ class RequestLog:
 
 
 def make_app():
-    os.environ.setdefault("MOTO_ECS_SERVICE_RUNNING", ECS_SERVICE_RUNNING)
     patches.apply_all()
     return RequestLog(DomainDispatcherApplication(create_backend_app))
 

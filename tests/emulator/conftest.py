@@ -1,6 +1,9 @@
 """An in-process emulator (patched moto behind the request log) on a free port."""
 
+import base64
 import threading
+import types
+import uuid
 
 import boto3
 import pytest
@@ -31,3 +34,127 @@ def aws(emulator_url):
         )
 
     return client
+
+
+@pytest.fixture
+def ecs_world(aws):
+    """ecs_world(instance_type='t3.small', desired=1, max_size=3) -> a namespace
+    with a cluster whose Auto Scaling group launches container instances
+    (ECS_CLUSTER in the launch template's user data), a capacity provider with
+    managed scaling, a target group, and ``service(image, count, ...)`` that
+    registers a bridge-mode task definition and creates a service on it. Names
+    are unique per call, so tests share the session's emulator."""
+
+    def build(instance_type="t3.small", desired=1, max_size=3, managed_scaling="ENABLED"):
+        name = f"w{uuid.uuid4().hex[:8]}"
+        ec2, autoscaling, ecs, elbv2 = aws("ec2"), aws("autoscaling"), aws("ecs"), aws("elbv2")
+        vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+        subnets = [
+            ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"ap-northeast-1{az}")["Subnet"][
+                "SubnetId"
+            ]
+            for i, az in enumerate("acd")
+        ]
+        user_data = base64.b64encode(f"#!/bin/bash\necho ECS_CLUSTER={name} >> /etc/ecs/ecs.config\n".encode())
+        ec2.create_launch_template(
+            LaunchTemplateName=name,
+            LaunchTemplateData={
+                "ImageId": "ami-12c6146b",
+                "InstanceType": instance_type,
+                "UserData": user_data.decode(),
+            },
+        )
+        ecs.create_cluster(clusterName=name)
+        autoscaling.create_auto_scaling_group(
+            AutoScalingGroupName=name,
+            LaunchTemplate={"LaunchTemplateName": name, "Version": "$Latest"},
+            MinSize=0,
+            MaxSize=max_size,
+            DesiredCapacity=desired,
+            VPCZoneIdentifier=",".join(subnets),
+        )
+        [group] = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"]
+        ecs.create_capacity_provider(
+            name=name,
+            autoScalingGroupProvider={
+                "autoScalingGroupArn": group["AutoScalingGroupARN"],
+                "managedScaling": {"status": managed_scaling, "targetCapacity": 100},
+                "managedTerminationProtection": "DISABLED",
+            },
+        )
+        ecs.put_cluster_capacity_providers(
+            cluster=name,
+            capacityProviders=[name],
+            defaultCapacityProviderStrategy=[{"capacityProvider": name, "weight": 1}],
+        )
+        target_group = elbv2.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=vpc, TargetType="instance")[
+            "TargetGroups"
+        ][0]["TargetGroupArn"]
+
+        def service(image="repo/app:v1", count=2, family=None, cpu="256", memory="512", rollback=True, **extra):
+            family = family or f"{name}-app"
+            td = ecs.register_task_definition(
+                family=family,
+                networkMode="bridge",
+                requiresCompatibilities=["EC2"],
+                cpu=cpu,
+                memory=memory,
+                containerDefinitions=[
+                    {
+                        "name": "app",
+                        "image": image,
+                        "essential": True,
+                        "portMappings": [{"containerPort": 3000, "hostPort": 0}],
+                    }
+                ],
+            )["taskDefinition"]["taskDefinitionArn"]
+            return td
+
+        def create_service(task_definition, count=2, rollback=True):
+            return ecs.create_service(
+                cluster=name,
+                serviceName=f"{name}-app",
+                taskDefinition=task_definition,
+                desiredCount=count,
+                capacityProviderStrategy=[{"capacityProvider": name, "weight": 1, "base": 0}],
+                deploymentConfiguration={
+                    "maximumPercent": 200,
+                    "minimumHealthyPercent": 100,
+                    "deploymentCircuitBreaker": {"enable": True, "rollback": rollback},
+                },
+                loadBalancers=[{"targetGroupArn": target_group, "containerName": "app", "containerPort": 3000}],
+                placementStrategy=[{"type": "spread", "field": "attribute:ecs.availability-zone"}],
+            )["service"]
+
+        def describe():
+            return ecs.describe_services(cluster=name, services=[f"{name}-app"])["services"][0]
+
+        def targets():
+            return elbv2.describe_target_health(TargetGroupArn=target_group)["TargetHealthDescriptions"]
+
+        def instances():
+            arns = ecs.list_container_instances(cluster=name)["containerInstanceArns"]
+            return (
+                ecs.describe_container_instances(cluster=name, containerInstances=arns)["containerInstances"]
+                if arns
+                else []
+            )
+
+        return types.SimpleNamespace(
+            name=name,
+            group=name,
+            cluster=name,
+            service_name=f"{name}-app",
+            target_group=target_group,
+            register=service,
+            create_service=create_service,
+            describe=describe,
+            targets=targets,
+            instances=instances,
+            ecs=ecs,
+            ec2=ec2,
+            autoscaling=autoscaling,
+            elbv2=elbv2,
+        )
+
+    return build
