@@ -7,7 +7,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 ECSPRESSO_MODULE := github.com/kayac/ecspresso/v2/cmd/ecspresso
-ECSPRESSO_VERSION ?= v2.6.3
+ECSPRESSO_VERSION ?= v2.8.7
+# A release source archive to build from where `go install` fails (see the ecspresso target).
+ECSPRESSO_SRC ?=
+ECSPRESSO_SRC_PATH = $(if $(ECSPRESSO_SRC),$(abspath $(ECSPRESSO_SRC)))
 EMULATOR_PORT ?= 5000
 PYTEST_ARGS ?=
 
@@ -31,15 +34,9 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed .collections/ansible_collections/kumo/platform ecspresso ## create .venv, link the collection, build ecspresso
 
-ecspresso: ## build ecspresso with `go install` into .venv/bin (not fatal when the Go proxy refuses it)
-	@if [ -x $(BIN)/ecspresso ]; then :; \
-	elif ! command -v go >/dev/null; then echo "WARNING: go not found; ecspresso not built (deploy needs it)"; \
-	else echo "==> go install $(ECSPRESSO_MODULE)@$(ECSPRESSO_VERSION)"; \
-	  mkdir -p $(BIN); \
-	  GOBIN=$(BIN) go install $(ECSPRESSO_MODULE)@$(ECSPRESSO_VERSION) 2>.cache-ecspresso.log \
-	    || { echo "WARNING: ecspresso could not be built here (see .cache-ecspresso.log):"; tail -n 2 .cache-ecspresso.log | sed 's/^/    /'; }; \
-	  rm -f .cache-ecspresso.log; \
-	fi
+ecspresso: ## build ecspresso v2 into .venv/bin (go install, else the archive ECSPRESSO_SRC names); fails when neither works
+	@BIN="$(BIN)" MODULE="$(ECSPRESSO_MODULE)" VERSION="$(ECSPRESSO_VERSION)" ECSPRESSO_SRC="$(ECSPRESSO_SRC_PATH)" \
+	  scripts/install-ecspresso.sh
 
 emulator: install ## run the AWS emulator in the foreground on 127.0.0.1:$EMULATOR_PORT
 	$(BIN)/python -m emulator --port $(EMULATOR_PORT)

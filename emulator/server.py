@@ -3,7 +3,9 @@ request log in front of it.
 
 ``GET /_kumo/requests`` returns every AWS call received since the last
 ``DELETE /_kumo/requests`` as JSON (service, action, method, path), so a test
-can assert that a run made no call at all, or count calls per action.
+can assert that a run made no call at all, or count calls per action. Each
+entry names the ``agent`` that sent it (the first word of its User-Agent:
+``Boto3/…`` for Ansible's modules, ``aws-sdk-go-v2/…`` for ecspresso).
 ``/_kumo/faults`` turns fault injection on and off (see ``emulator.faults``).
 """
 
@@ -75,6 +77,7 @@ class RequestLog:
                         "method": environ.get("REQUEST_METHOD"),
                         "path": path,
                         "fault": fault,
+                        "agent": environ.get("HTTP_USER_AGENT", "").split(" ", 1)[0],
                     }
                 )
             if fault:

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from kumo_testlib import Emulator, Stack
+from kumo_testlib import FAULT_RATE, Emulator, Stack, account_inventory, run_playbook
 
 # Environments the end-to-end suites cover: a fixed sample in `make test`,
 # every one in `make test-all`.
@@ -68,3 +68,17 @@ def stacks(emulator_factory):
 @pytest.fixture(params=[pytest.param(e, marks=pytest.mark.xdist_group(name=e)) for e in ENVIRONMENTS], scope="session")
 def env(request):
     return request.param
+
+
+@pytest.fixture(scope="session")
+def faulty_prod(emulator_factory):
+    """A prod stack built through the fault injector: the emulator, the run, the
+    faults it met, and the account inventory right after the build.
+    test_safety compares that inventory with the clean build; test_deploy then
+    deploys to this stack and tears it down (the inventory was read before)."""
+    faulty = emulator_factory("faulty")
+    faulty.faults(rate=FAULT_RATE, kinds=["throttle", "error", "slow"], slow_seconds=0.5, seed=11)
+    run = run_playbook(faulty, inventory="inventories/prod")
+    injected = faulty.fault_state()["injected"]
+    faulty.faults(rate=0)
+    return faulty, run, injected, account_inventory(faulty, "prod")

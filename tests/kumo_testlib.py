@@ -18,6 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 LAYERS = ["network", "endpoints", "ecs_capacity", "alb", "cdn_waf", "monitoring"]
 REGION = "ap-northeast-1"
+# The share of requests the fault-injection build answers with a fault. AWS
+# throttles in bursts; 10 % of every call, for a whole converge, is harsher
+# than an account under load sees.
+FAULT_RATE = 0.1
 _RECAP = re.compile(
     r"^(?P<host>\S+)\s*:\s*ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)"
     r"\s+failed=(?P<failed>\d+)\s+skipped=(?P<skipped>\d+)\s+rescued=(?P<rescued>\d+)\s+ignored=(?P<ignored>\d+)",

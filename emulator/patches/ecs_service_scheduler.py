@@ -279,8 +279,11 @@ def schedule(backend, cluster, service, step_id):
     """One pass of the scheduler over one service; True when it changed something."""
     tasks = service_tasks(backend, service)
     if service.status == "DRAINING":
-        changed = any([_stop(backend, t, "Service was deleted.") for t in tasks])
+        for task in tasks:
+            _stop(backend, task, "Service was deleted.")
         service.status = "INACTIVE"
+        service.deployments = []
+        recount(backend, service)
         return True
     deployments = service.deployments
     if service.status != "ACTIVE" or not deployments or service.deployment_controller.get("type") != "ECS":

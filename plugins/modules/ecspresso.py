@@ -15,11 +15,23 @@ description:
     C(service_definition) and C(task_definition)).
   - Before anything else, C(ecspresso version) must report at least O(min_version)
     within the same major version; an older (or v1) binary fails with a message.
+  - Every ecspresso v2 from v2.3.0 to the newest works. The module passes only the
+    flags the version it found has (one table of flags and the first release of
+    each), so C(--wait-until) is passed from v2.5.0 on; older releases wait until
+    the service is stable by default, and O(wait_until=deployed) fails with them
+    before anything runs.
   - O(command=deploy) first runs C(ecspresso diff). When the local task and service
     definitions already match the service (empty diff), nothing runs and the result
-    is C(changed=false). Otherwise C(ecspresso deploy --wait-until stable) registers
-    a new task definition and rolls the service; ecspresso v2 creates the service
-    when it does not exist yet. In check mode only C(ecspresso diff) runs.
+    is C(changed=false). Otherwise C(ecspresso deploy) registers a new task definition
+    and rolls the service, waiting until it is stable (C(--wait-until stable) from
+    v2.5.0, whose v2.6.0+ default would be C(deployed)); ecspresso v2 creates the
+    service when it does not exist yet, with O(initial_tasks) tasks when given. In
+    check mode only C(ecspresso diff) runs.
+  - When ECS's deployment circuit breaker rolls the deployment back, ecspresso v2.4.0
+    and newer exit non-zero; v2.3.x exits 0 because the service is stable again on
+    the previous task definition. With those, after a deploy that waited, the module
+    compares the task definition the service runs with the newest one registered
+    in its family, and fails like a failed deploy when ECS rolled back.
   - O(command=rollback) runs C(ecspresso rollback), which puts the service back on
     the previous task definition revision and (with O(deregister_task_definition))
     deregisters the rolled-back one. O(command=scale) runs C(ecspresso scale --tasks)
@@ -57,22 +69,34 @@ options:
     default: ecspresso
   min_version:
     description:
-      - The oldest ecspresso accepted (C(deploy --wait-until) appeared in v2.5.0).
-      - An empty string skips the version check.
+      - The oldest ecspresso accepted; v2.3.0, the default, is the oldest the module supports.
+      - An empty string skips the version check (the flags still follow the version
+        ecspresso reports; an unreadable one is taken for the newest).
     type: str
-    default: 2.5.0
+    default: 2.3.0
   wait:
     description:
-      - Wait for the service (deploy C(--wait-until), rollback and scale without C(--no-wait)).
+      - Wait for the service (deploy until stable, rollback and scale without C(--no-wait)).
     type: bool
     default: true
   wait_until:
     description:
       - With O(command=deploy) and O(wait), wait until the service is C(stable) (the tasks
         run and pass the load balancer's health checks) or the deployment is C(deployed).
+      - C(deployed) needs ecspresso v2.5.0 or newer (C(--wait-until)); with an older one
+        the module fails before running anything.
     type: str
     default: stable
     choices: [stable, deployed]
+  initial_tasks:
+    description:
+      - With O(command=deploy), the desired count of a service that does not exist yet
+        (C(ecspresso deploy --tasks), passed only when the service is missing before the deploy).
+      - An existing service keeps its desired count (Application Auto Scaling or
+        O(command=scale) own it); without this option a new service gets the service
+        definition's C(desiredCount), or 0.
+    type: int
+    version_added: 0.4.0
   force_new_deployment:
     description:
       - With O(command=deploy), roll the service even when the diff is empty (C(--force-new-deployment)).
@@ -144,6 +168,11 @@ EXAMPLES = r"""
     config: /tmp/deploy/frontend/ecspresso.yml
     ecspresso_path: "{{ playbook_dir }}/../.venv/bin/ecspresso"
 
+- name: Deploy the backend; a service created now starts with two tasks, an existing one keeps its count
+  kumo.platform.ecspresso:
+    config: /tmp/deploy/backend/ecspresso.yml
+    initial_tasks: 2
+
 - name: Put the frontend back on its previous task definition
   kumo.platform.ecspresso:
     config: /tmp/deploy/frontend/ecspresso.yml
@@ -185,10 +214,10 @@ stderr:
 ecspresso_version:
   description:
     - The version C(ecspresso version) reported.
-    - Empty when O(min_version) is empty, except with O(command=version).
+    - Empty when it could not be read (only possible with an empty O(min_version)).
   returned: always
   type: str
-  sample: 2.6.3
+  sample: 2.3.2
 path:
   description: The ecspresso binary that was found.
   returned: when O(command=version)
@@ -221,6 +250,13 @@ service:
       description: The service's deployments (id, status, task_definition, rollout_state, counts).
       type: list
       elements: dict
+rolled_back:
+  description:
+    - On a failed deploy, whether ECS's deployment circuit breaker had already put the
+      service back on the task definition it ran before (the service runs it again).
+  returned: when a deploy that waited on an existing service failed
+  type: bool
+  version_added: 0.4.0
 differences:
   description: The unified diff of C(ecspresso diff) (empty when nothing differs).
   returned: when O(command) is deploy or diff
@@ -246,7 +282,111 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 _MASK = "********"
 _VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _COMMANDS = ["deploy", "rollback", "diff", "verify", "render", "status", "scale", "version"]
+
+# The oldest ecspresso the module supports, and what it assumes of a version it cannot read.
+OLDEST_SUPPORTED = (2, 3, 0)
+NEWEST_ASSUMED = (2, 999, 0)
+
+# Every flag the module passes to ecspresso, and the first v2 release that has it.
+# The argument lists below take flags only from here, so a flag a release lacks is
+# never passed to it.
+FLAG_SINCE = {
+    "--dry-run": OLDEST_SUPPORTED,  # deploy, rollback, scale
+    "--no-wait": OLDEST_SUPPORTED,  # deploy, rollback, scale
+    "--force-new-deployment": OLDEST_SUPPORTED,  # deploy
+    "--tasks": OLDEST_SUPPORTED,  # deploy (desired count), scale
+    "--deregister-task-definition": OLDEST_SUPPORTED,  # rollback
+    "--no-deregister-task-definition": OLDEST_SUPPORTED,  # rollback
+    "--no-put-logs": OLDEST_SUPPORTED,  # verify
+    "--events": OLDEST_SUPPORTED,  # status
+    # deploy; before it deploy waited until stable, from v2.6.0 its default is "deployed",
+    # so the module always says which it means.
+    "--wait-until": (2, 5, 0),
+}
+
+# From this release ecspresso deploy exits non-zero when ECS's deployment circuit
+# breaker rolled the deployment back; older ones exit 0 (the service is stable
+# again, on the previous task definition), so the module looks for the rollback.
+CIRCUIT_BREAKER_FAILS_SINCE = (2, 4, 0)
+
+
+class UnsupportedOption(ValueError):
+    """An option the ecspresso version found cannot honour."""
+
+
+def version_text(version):
+    return ".".join(map(str, version))
+
+
+def has_flag(version, flag):
+    return (version or NEWEST_ASSUMED) >= FLAG_SINCE[flag]
+
+
+def flag(version, name, *values):
+    """[name, *values] when ``version`` has the flag ``name``, else []."""
+    return [name, *values] if has_flag(version, name) else []
+
+
+def check_deploy_options(version, params):
+    """Fail (UnsupportedOption) on a deploy option ``version`` cannot honour, before anything runs."""
+    if params["wait"] and params["wait_until"] != "stable" and not has_flag(version, "--wait-until"):
+        raise UnsupportedOption(
+            f"wait_until={params['wait_until']} needs ecspresso v{version_text(FLAG_SINCE['--wait-until'])} "
+            f"or newer (deploy --wait-until); ecspresso v{version_text(version)} waits only until the "
+            "service is stable: use wait_until=stable or install a newer ecspresso"
+        )
+
+
+def deploy_args(version, params, service_exists=True):
+    """The ``ecspresso deploy`` arguments for ``version`` (a (major, minor, patch) tuple)."""
+    check_deploy_options(version, params)
+    args = ["deploy"]
+    if not params["wait"]:
+        args += flag(version, "--no-wait")
+    elif has_flag(version, "--wait-until"):
+        args += flag(version, "--wait-until", params["wait_until"])
+    # else: releases without --wait-until wait until the service is stable
+    if params["force_new_deployment"]:
+        args += flag(version, "--force-new-deployment")
+    if params.get("initial_tasks") is not None and not service_exists:
+        args += flag(version, "--tasks", str(params["initial_tasks"]))
+    return args
+
+
+def rollback_args(version, params, check_mode):
+    deregister = params["deregister_task_definition"] and params["wait"]
+    args = ["rollback"]
+    args += flag(version, "--deregister-task-definition" if deregister else "--no-deregister-task-definition")
+    if not params["wait"]:
+        args += flag(version, "--no-wait")
+    if check_mode:
+        args += flag(version, "--dry-run")
+    return args
+
+
+def scale_args(version, params, check_mode):
+    args = ["scale", *flag(version, "--tasks", str(params["tasks"]))]
+    if not params["wait"]:
+        args += flag(version, "--no-wait")
+    if check_mode:
+        args += flag(version, "--dry-run")
+    return args
+
+
+def verify_args(version):
+    # --no-put-logs: verify would otherwise write a test event to the log groups
+    return ["verify", *flag(version, "--no-put-logs")]
+
+
+def status_args(version, params):
+    return ["status", *flag(version, "--events", str(params["status_events"]))]
+
+
+def detects_circuit_breaker_rollback(version):
+    """Whether ecspresso ``version`` itself fails a deploy that ECS rolled back."""
+    return (version or NEWEST_ASSUMED) >= CIRCUIT_BREAKER_FAILS_SINCE
 
 
 def parse_version(text):
@@ -312,9 +452,15 @@ def last_error(stderr, stdout):
 
 
 def split_unified(differences):
-    """The before and after texts of a unified diff (context and removed lines / context and added lines)."""
+    """The before and after texts of a unified diff (context and removed lines / context and added lines).
+
+    ecspresso v2 prints one unified diff for the service and one for the task definition
+    (``--unified`` is its default), each line coloured only on a terminal; an empty line
+    separates the two."""
     before, after = [], []
-    for line in differences.splitlines():
+    for line in _ANSI.sub("", differences).splitlines():
+        if not line or line.startswith("\\"):  # separator, "\ No newline at end of file"
+            continue
         if line.startswith("---"):
             before.append(f"# {line[4:]}")
         elif line.startswith("+++"):
@@ -337,6 +483,17 @@ def describe_service(client, cluster, service):
     return next((s for s in found if s.get("status") != "INACTIVE"), None)
 
 
+@AWSRetry.jittered_backoff()
+def describe_latest_task_definition(client, family):
+    """The newest ACTIVE revision of ``family`` (DescribeTaskDefinition given a family)."""
+    return client.describe_task_definition(taskDefinition=family)["taskDefinition"]
+
+
+def task_definition_family(arn):
+    """'kumo-dev-frontend' from 'arn:aws:ecs:...:task-definition/kumo-dev-frontend:7'."""
+    return (arn or "").rsplit("/", 1)[-1].rsplit(":", 1)[0]
+
+
 class Ecspresso:
     """One configuration file; builds argument lists (never strings) and runs them."""
 
@@ -346,7 +503,8 @@ class Ecspresso:
         self.environ = aws_environment(module)
         self.secrets = secret_values(module)
         self.last = {"command": [], "rc": 0, "stdout": "", "stderr": ""}
-        self.version = ""
+        self.version = ""  # as returned
+        self.release = None  # (major, minor, patch), None when unreadable
 
     def _global_args(self, masked):
         params = self.module.params
@@ -377,10 +535,10 @@ class Ecspresso:
             self.fail(command[0])
         return stdout
 
-    def fail(self, action, **extra):
+    def fail(self, action, msg=None, **extra):
         error = last_error(self.last["stderr"], self.last["stdout"])
         self.module.fail_json(
-            msg=f"ecspresso {action} failed (exit code {self.last['rc']}): {error}",
+            msg=msg or f"ecspresso {action} failed (exit code {self.last['rc']}): {error}",
             changed=action in ("deploy", "rollback", "scale") and not self.module.check_mode,
             ecspresso_version=self.version,
             **self.last,
@@ -388,13 +546,19 @@ class Ecspresso:
         )
 
     def check_version(self):
+        """Read the version (the flags follow it) and hold it against min_version."""
         minimum = self.module.params["min_version"]
+        stdout = self.run("version", check=False, global_args=False)
+        rc, stderr = self.last["rc"], self.last["stderr"]
+        found = parse_version(stdout) if rc == 0 else None
+        self.release = found
+        self.version = version_text(found) if found else ""
         if not minimum:
-            return None
-        rc, stdout, stderr = self.module.run_command([self.binary, "version"])
-        found = parse_version(stdout)
+            return self.version
         wanted = parse_version(minimum)
-        if rc != 0 or found is None:
+        if wanted is None:
+            self.module.fail_json(msg=f"min_version must look like 2.3.0; got {minimum!r}")
+        if found is None:
             self.module.fail_json(
                 msg=f"Could not read the version of '{self.binary}' (ecspresso version exited {rc}: "
                 f"{(stdout or stderr).strip()!r}); kumo.platform.ecspresso needs ecspresso >= v{minimum} "
@@ -402,21 +566,15 @@ class Ecspresso:
             )
         if found < wanted or found[0] != wanted[0]:
             self.module.fail_json(
-                msg=f"ecspresso at '{self.binary}' is v{'.'.join(map(str, found))}; kumo.platform.ecspresso "
+                msg=f"ecspresso at '{self.binary}' (ecspresso_path) is v{version_text(found)}; kumo.platform.ecspresso "
                 f"needs v{minimum} or newer within v{wanted[0]} (min_version): install a newer ecspresso v{wanted[0]}"
             )
-        self.version = ".".join(map(str, found))
         return self.version
 
     def diff(self):
         # ecspresso v2 prints a unified diff of the service and then of the task
         # definition, and nothing at all when both match; it exits 0 either way.
         return self.run("diff")
-
-    def wait_args(self):
-        if not self.module.params["wait"]:
-            return ["--no-wait"]
-        return []
 
 
 class ServiceReader:
@@ -460,6 +618,18 @@ class ServiceReader:
             self.module.warn(f"Could not read service {service} in cluster {cluster}: {e}")
             return None
 
+    def latest_task_definition_arn(self, family):
+        """The newest ACTIVE revision of ``family``; '' when there is none or it cannot be read."""
+        if not family:
+            return ""
+        if self.client is None:
+            self.client = self.module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
+        try:
+            return describe_latest_task_definition(self.client, family).get("taskDefinitionArn", "")
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+            self.module.warn(f"Could not read the task definition family {family}: {e}")
+            return ""
+
 
 def service_state(service):
     if not service:
@@ -489,8 +659,37 @@ def finish(module, ecspresso, reader, changed, before=None, **result):
     )
 
 
+def circuit_breaker_rollback(service, registered_before, latest):
+    """Why ECS rolled the deployment back (message), or '' when it did not.
+
+    ``registered_before`` / ``latest``: the newest revision of the service's family
+    before and after the deploy; the deploy registered one when they differ."""
+    running = (service or {}).get("taskDefinition", "")
+    if not running:
+        return ""
+    registered = latest and latest != registered_before
+    failed = [
+        d
+        for d in (service or {}).get("deployments", [])
+        if d.get("rolloutState") == "FAILED" and d.get("taskDefinition") != running
+    ]
+    if (registered and running != latest) or failed:
+        new = latest if registered else failed[0].get("taskDefinition", "")
+        return (
+            "ecspresso deploy failed: ECS rolled the deployment back (deployment circuit breaker); "
+            f"the service runs {running}, not {new}"
+        )
+    return ""
+
+
 def deploy(module, ecspresso, reader):
     before = reader.read()
+    params = module.params
+    # After a deploy that waited on an existing service, look for ECS's circuit
+    # breaker having rolled it back: ecspresso before v2.4.0 exits 0 then, and a
+    # newer one's failure does not say whether ECS rolled back or nothing changed.
+    watch_rollback = bool(params["wait"] and before)
+    family = task_definition_family((before or {}).get("taskDefinition"))
     differences = ecspresso.diff()
     differs = bool(differences.strip())
     force = module.params["force_new_deployment"]
@@ -502,19 +701,22 @@ def deploy(module, ecspresso, reader):
         finish(module, ecspresso, reader, False, before, **result)
     if module.check_mode:
         finish(module, ecspresso, reader, True, before, **result)
-    args = ["deploy"]
-    if module.params["wait"]:
-        args += ["--wait-until", module.params["wait_until"]]
-    else:
-        args.append("--no-wait")
-    if force:
-        args.append("--force-new-deployment")
+    args = deploy_args(ecspresso.release, params, service_exists=before is not None)
+    registered_before = reader.latest_task_definition_arn(family) if watch_rollback else ""
     ecspresso.run(*args, check=False)
-    if ecspresso.last["rc"] != 0:
+    rolled_back = ""
+    if watch_rollback:
+        rolled_back = circuit_breaker_rollback(
+            reader.read(), registered_before, reader.latest_task_definition_arn(family)
+        )
+    failed = ecspresso.last["rc"] != 0
+    if failed or (rolled_back and not detects_circuit_breaker_rollback(ecspresso.release)):
         # report where the service is now, so a rescue can decide to roll back
         after = service_state(reader.read())
         ecspresso.fail(
             "deploy",
+            msg=None if failed else rolled_back,
+            rolled_back=bool(rolled_back),
             task_definition_arn=after.get("task_definition", ""),
             previous_task_definition_arn=(before or {}).get("taskDefinition", ""),
             service=after,
@@ -527,13 +729,7 @@ def rollback(module, ecspresso, reader):
     before = reader.read()
     if not before:
         module.fail_json(msg=f"No service {reader.config.get('service')} to roll back", changed=False)
-    args = ["rollback"]
-    deregister = module.params["deregister_task_definition"] and module.params["wait"]
-    args.append("--deregister-task-definition" if deregister else "--no-deregister-task-definition")
-    args += ecspresso.wait_args()
-    if module.check_mode:
-        args.append("--dry-run")
-    ecspresso.run(*args)
+    ecspresso.run(*rollback_args(ecspresso.release, module.params, module.check_mode))
     finish(module, ecspresso, reader, True, before)
 
 
@@ -542,10 +738,7 @@ def scale(module, ecspresso, reader):
     before = reader.read()
     if before and before.get("desiredCount") == tasks:
         finish(module, ecspresso, reader, False, before)
-    args = ["scale", "--tasks", str(tasks), *ecspresso.wait_args()]
-    if module.check_mode:
-        args.append("--dry-run")
-    ecspresso.run(*args)
+    ecspresso.run(*scale_args(ecspresso.release, module.params, module.check_mode))
     result = {}
     if module._diff:
         result["diff"] = {
@@ -560,12 +753,13 @@ def main():
         config=dict(type="path"),
         command=dict(type="str", default="deploy", choices=_COMMANDS),
         ecspresso_path=dict(type="str", default="ecspresso"),
-        min_version=dict(type="str", default="2.5.0"),
+        min_version=dict(type="str", default=version_text(OLDEST_SUPPORTED)),
         wait=dict(type="bool", default=True),
         wait_until=dict(type="str", default="stable", choices=["stable", "deployed"]),
         force_new_deployment=dict(type="bool", default=False),
         deregister_task_definition=dict(type="bool", default=True),
         tasks=dict(type="int"),
+        initial_tasks=dict(type="int"),
         status_events=dict(type="int", default=2),
         envfile=dict(type="list", elements="path", default=[]),
         environment=dict(type="dict", default={}),
@@ -584,15 +778,14 @@ def main():
         required_if=[["command", "scale", ["tasks"]]],
         supports_check_mode=True,
     )
-    if module.params["tasks"] is not None and module.params["tasks"] < 0:
-        module.fail_json(msg=f"tasks must be 0 or more; got {module.params['tasks']}")
+    for option in ("tasks", "initial_tasks"):
+        if module.params[option] is not None and module.params[option] < 0:
+            module.fail_json(msg=f"{option} must be 0 or more; got {module.params[option]}")
     binary = find_binary(module)
     command = module.params["command"]
     if command == "version":
         ecspresso = Ecspresso(module, binary)
-        if not ecspresso.check_version():  # min_version '': report the version, accept any
-            found = parse_version(module.run_command([binary, "version"])[1])
-            ecspresso.version = ".".join(map(str, found)) if found else ""
+        ecspresso.check_version()
         module.exit_json(changed=False, ecspresso_version=ecspresso.version, path=binary, **ecspresso.last)
     if not module.params["config"]:
         module.fail_json(msg=f"config is required with command={command}")
@@ -600,11 +793,15 @@ def main():
         module.fail_json(msg=f"The ecspresso configuration '{module.params['config']}' (config) does not exist")
     ecspresso = Ecspresso(module, binary)
     ecspresso.check_version()
+    if command == "deploy":
+        try:
+            check_deploy_options(ecspresso.release, module.params)
+        except UnsupportedOption as e:
+            module.fail_json(msg=str(e), ecspresso_version=ecspresso.version)
 
     if command in ("verify", "render"):
         if command == "verify":
-            # --no-put-logs: verify would otherwise write a test event to the log groups
-            ecspresso.run("verify", "--no-put-logs")
+            ecspresso.run(*verify_args(ecspresso.release))
         else:
             ecspresso.run("render", *module.params["render_targets"])
         module.exit_json(changed=False, ecspresso_version=ecspresso.version, **ecspresso.last)
@@ -623,7 +820,7 @@ def main():
             result["diff"] = {"before": old, "after": new}
         finish(module, ecspresso, reader, False, **result)
     else:
-        ecspresso.run("status", "--events", str(module.params["status_events"]))
+        ecspresso.run(*status_args(ecspresso.release, module.params))
         finish(module, ecspresso, reader, False)
 
 

@@ -1,38 +1,61 @@
-"""playbooks/deploy.yml on the emulator (SPEC.md "Deploy", "ECS capacity" tasks,
-per-environment task size, service auto scaling, X-Ray sidecar, ECS.2/4/8/9).
+"""The release story with the real ecspresso on the emulator, then the teardown
+of the running stack (SPEC.md "Deploy", "ECS capacity" tasks, per-environment
+task size, service auto scaling, X-Ray sidecar, ECS.2/4/8/9; "Recovery").
 
-ecspresso cannot be built here, so the deploy runs a FAKE ecspresso
-(tests/fake_ecspresso.py) that registers the task definition, creates or
-updates the service in the emulator with boto3 and waits for it to be stable
-(the emulator reports running tasks: MOTO_ECS_SERVICE_RUNNING, emulator/server.py);
-nothing here claims the real binary ran.
+ecspresso is the binary `make install` put in .venv/bin (the newest v2 from the
+Go module proxy, else built from a release source archive); nothing stands in
+for it. The emulator runs ECS as AWS does (emulator/patches/ecs_*.py): the
+Auto Scaling group's instances register, tasks are placed within their CPU and
+memory and registered in the target groups, rollouts respect the deployment
+configuration, and an image tagged ``*-broken`` never starts, so the circuit
+breaker rolls the service back for real.
 
-The fixture runs the whole release sequence once per environment and records
-what it reads back after each step, so the tests do not depend on their order
-(pytest-xdist may split them across workers): rel1, rel1 again, a check-mode
-plan, rel2, rel2 again, then rel3 with the frontend deploy made to fail
-(FAKE_ECSPRESSO_FAIL_DEPLOY), which must roll the frontend back and fail the play.
+Each environment's story runs on a stack of its own, since it ends by tearing
+the stack down: prod's is the one the fault-injection test built (test_safety
+reads that build's result, taken before this story starts), dev's a plain
+build. The fixture runs the story once and records what it reads back after
+each step, so the tests do not depend on their order: rel1, rel1 again, a
+check-mode plan, rel2, rel2 again, rel3-broken (the play fails, rel2 keeps
+serving), then the teardown and a second teardown.
 """
 
-import fake_ecspresso
+import re
+import subprocess
+import time
+
 import pytest
 
-from kumo_testlib import REGION
+from kumo_testlib import REGION, VENV_BIN, account_inventory, run_playbook
 
 pytestmark = pytest.mark.e2e
 
 ACCOUNT_ID = "123456789012"
 TASK_SIZE = {"dev": ("256", "512"), "staging": ("512", "1024"), "prod": ("1024", "2048")}
 SCALING = {"staging": (2, 6, 70.0, 60, 300), "prod": (3, 12, 60.0, 60, 600)}
+# A new service starts with the scalable target's minimum, else the inventory's count.
+FIRST_COUNT = {"dev": 1, "staging": 2, "prod": 3}
 XRAY = {"dev": False, "staging": True, "prod": True}
 PORTS = {"frontend": 3000, "backend": 3001}
 SERVICES = ("frontend", "backend")
-LAYERS = ("network", "ecs_capacity", "alb", "cdn_waf", "monitoring")
+ECS_WRITES = ("RegisterTaskDefinition", "CreateService", "UpdateService", "DeregisterTaskDefinition")
+STORY = (
+    ("rel1", "rel1", False),
+    ("rel1_again", "rel1", False),
+    ("plan", "rel-plan", True),
+    ("rel2", "rel2", False),
+    ("rel2_again", "rel2", False),
+    ("rel3_failed", "rel3-broken", False),
+)
 
 
-def find_cdn(stack, env):
+def ecspresso_version():
+    out = subprocess.run([str(VENV_BIN / "ecspresso"), "version"], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def find_cdn(emulator, env):
     """The bucket and distribution the cdn_waf layer made (Name tag kumo-<env>-cdn)."""
-    cloudfront = stack.client("cloudfront", "us-east-1")
+    cloudfront = emulator.client("cloudfront", "us-east-1")
     for summary in cloudfront.list_distributions()["DistributionList"].get("Items", []):
         tags = cloudfront.list_tags_for_resource(Resource=summary["ARN"])["Tags"]["Items"]
         if {"Key": "Name", "Value": f"kumo-{env}-cdn"} in tags:
@@ -40,88 +63,121 @@ def find_cdn(stack, env):
     raise AssertionError(f"cdn_waf made no distribution tagged kumo-{env}-cdn")
 
 
-def snapshot(stack, env, distribution):
-    """What the deploy left: each service and the task definition it runs, the invalidations."""
-    ecs = stack.client("ecs")
-    state = {"services": {}, "task_definitions": {}}
+def snapshot(emulator, env, distribution):
+    """What the deploy left: each service, its task definition, running tasks and targets; the invalidations."""
+    ecs, elbv2 = emulator.client("ecs"), emulator.client("elbv2")
+    cluster = f"kumo-{env}-cluster"
+    state = {"services": {}, "task_definitions": {}, "tasks": {}, "targets": {}}
     for name in SERVICES:
-        found = ecs.describe_services(cluster=f"kumo-{env}-cluster", services=[f"kumo-{env}-{name}"])["services"]
-        active = [s for s in found if s["status"] != "INACTIVE"]
-        if active:
-            state["services"][name] = active[0]
-            td = ecs.describe_task_definition(taskDefinition=active[0]["taskDefinition"])["taskDefinition"]
-            state["task_definitions"][name] = td
-    cloudfront = stack.client("cloudfront", "us-east-1")
+        found = ecs.describe_services(cluster=cluster, services=[f"kumo-{env}-{name}"])["services"]
+        active = [s for s in found if s["status"] == "ACTIVE"]
+        if not active:
+            continue
+        state["services"][name] = active[0]
+        state["task_definitions"][name] = ecs.describe_task_definition(taskDefinition=active[0]["taskDefinition"])[
+            "taskDefinition"
+        ]
+        arns = ecs.list_tasks(cluster=cluster, desiredStatus="RUNNING")["taskArns"]
+        tasks = ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"] if arns else []
+        state["tasks"][name] = [t for t in tasks if t["group"] == f"service:kumo-{env}-{name}"]
+        for task in state["tasks"][name]:
+            [instance] = ecs.describe_container_instances(
+                cluster=cluster, containerInstances=[task["containerInstanceArn"]]
+            )["containerInstances"]
+            task["ec2InstanceId"] = instance["ec2InstanceId"]
+        [group] = elbv2.describe_target_groups(Names=[f"kumo-{env}-{name}"])["TargetGroups"]
+        state.setdefault("target_groups", {})[name] = group
+        health = elbv2.describe_target_health(TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]
+        state["targets"][name] = sorted((t["Target"]["Id"], t["Target"]["Port"]) for t in health)
+    cloudfront = emulator.client("cloudfront", "us-east-1")
     items = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"].get("Items", [])
     state["invalidations"] = [
         cloudfront.get_invalidation(DistributionId=distribution, Id=i["Id"])["Invalidation"] for i in items
     ]
+    [group] = emulator.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[f"kumo-{env}-ecs"])[
+        "AutoScalingGroups"
+    ]
+    state["instances"] = len(group["Instances"])
     return state
 
 
 @pytest.fixture(scope="module")
-def deployed(stacks, env, tmp_path_factory):
-    stack = stacks[env]
-    stack.converged(*LAYERS)
-    bucket, distribution = find_cdn(stack, env)
+def released(request, env, emulator_factory, tmp_path_factory):
+    if env == "prod":
+        emulator, build, _, _ = request.getfixturevalue("faulty_prod")
+    else:
+        emulator = emulator_factory(f"release-{env}")
+        build = run_playbook(emulator, inventory=f"inventories/{env}")
+    assert build.returncode == 0, build.tail()
+    bucket, distribution = find_cdn(emulator, env)
     work = tmp_path_factory.mktemp(f"deploy-{env}")
-    binary = fake_ecspresso.install(work / "fakebin")
     static = work / "static"
     (static / "chunks").mkdir(parents=True)
     (static / "chunks" / "app-3f2a.js").write_text("console.log('kumo');\n")
     (static / "css").mkdir()
     (static / "css" / "app-91bc.css").write_text("body{margin:0}\n")
-    extra = {
-        "deploy_ecspresso_path": str(binary),
-        "deploy_static_dir": str(static),
-        "deploy_render_dir": str(work / "render"),
-        "deploy_invalidation_paths": ["/index.html"],
-    }
+    extra = {"deploy_static_dir": str(static), "deploy_invalidation_paths": ["/index.html"]}
 
-    def deploy(tag=None, check=False, env_vars=None, **more):
-        variables = dict(extra, **more)
-        if tag is not None:
-            variables["image_tag"] = tag
-        return stack.run(playbook="playbooks/deploy.yml", extra_vars=variables, check=check, env=env_vars)
-
-    runs, states, marks = {}, {}, {}
-    for step, tag, check, env_vars in (
-        ("rel1", "rel1", False, None),
-        ("rel1_again", "rel1", False, None),
-        ("plan", "rel-plan", True, None),
-        ("rel2", "rel2", False, None),
-        ("rel2_again", "rel2", False, None),
-        ("rel3_failed", "rel3", False, {"FAKE_ECSPRESSO_FAIL_DEPLOY": "frontend"}),
-    ):
-        marks[step] = len(fake_ecspresso.calls(binary.parent))
-        runs[step] = deploy(tag, check=check, env_vars=env_vars)
-        states[step] = snapshot(stack, env, distribution)
+    story = {"runs": {}, "states": {}, "requests": {}, "seconds": {}, "version": ecspresso_version()}
+    for step, tag, check in STORY:
+        emulator.clear_requests()
+        started = time.monotonic()
+        story["runs"][step] = run_playbook(
+            emulator,
+            playbook="playbooks/deploy.yml",
+            inventory=f"inventories/{env}",
+            extra_vars={**extra, "image_tag": tag},
+            check=check,
+        )
+        story["seconds"][step] = time.monotonic() - started
+        story["requests"][step] = emulator.requests()
+        story["states"][step] = snapshot(emulator, env, distribution)
         if step != "rel3_failed":
-            assert runs[step].returncode == 0, f"{step}:\n{runs[step].tail()}"
-    return {
-        "stack": stack,
-        "runs": runs,
-        "states": states,
-        "marks": marks,
-        "fake": binary.parent,
-        "bucket": bucket,
-        "distribution": distribution,
+            assert story["runs"][step].returncode == 0, f"{step}:\n{story['runs'][step].tail()}"
+    print(
+        f"{env}: {story['version']}; release rel2 of both services took {story['seconds']['rel2']:.1f} s "
+        f"and {len(story['requests']['rel2'])} API calls; the same release again "
+        f"{story['seconds']['rel2_again']:.1f} s and {len(story['requests']['rel2_again'])} calls"
+    )
+
+    iam = emulator.client("iam")
+    story["task_role_policies"] = {
+        name: [
+            p["PolicyArn"]
+            for p in iam.list_attached_role_policies(RoleName=f"kumo-{env}-{name}-task")["AttachedPolicies"]
+        ]
+        for name in SERVICES
     }
 
+    teardown = {"kumo_teardown_keep_logs": False, "teardown_confirm": env}
+    story["down"] = run_playbook(
+        emulator, playbook="playbooks/teardown.yml", inventory=f"inventories/{env}", extra_vars=teardown
+    )
+    story["left"] = {kind: names for kind, names in account_inventory(emulator, env).items() if names}
+    ecs, scaling = emulator.client("ecs"), emulator.client("application-autoscaling")
+    story["left"]["task_definitions"] = ecs.list_task_definitions(familyPrefix=f"kumo-{env}-", status="ACTIVE")[
+        "taskDefinitionArns"
+    ]
+    story["left"]["scalable_targets"] = [
+        t["ResourceId"]
+        for t in scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+        if t["ResourceId"].startswith(f"service/kumo-{env}-cluster/")
+    ]
+    story["left"] = {kind: names for kind, names in story["left"].items() if names}
+    story["down_again"] = run_playbook(
+        emulator, playbook="playbooks/teardown.yml", inventory=f"inventories/{env}", extra_vars=teardown
+    )
+    story.update(emulator=emulator, bucket=bucket, distribution=distribution)
+    return story
 
-def calls_of(deployed, step, following):
-    """The fake's calls (version checks left out) made by one step."""
-    calls = fake_ecspresso.calls(deployed["fake"])
-    end = deployed["marks"].get(following, len(calls))
-    return [c for c in calls[deployed["marks"][step] : end] if c["command"] != "version"]
 
-
-# Bad deploy input (image tag, ecspresso missing or too old, ...): tests/e2e/test_preflight.py.
+def ecs_writes(requests):
+    return [r for r in requests if r["service"] == "ecs" and r["action"] in ECS_WRITES]
 
 
 @pytest.mark.parametrize("name", SERVICES)
-def test_task_definition_has_the_spec_values(deployed, env, name):
-    td = deployed["states"]["rel1"]["task_definitions"][name]
+def test_task_definition_has_the_spec_values(released, env, name):
+    td = released["states"]["rel1"]["task_definitions"][name]
     assert td["family"] == f"kumo-{env}-{name}" and td["revision"] == 1
     assert (td["cpu"], td["memory"]) == TASK_SIZE[env]
     assert td["networkMode"] == "bridge"
@@ -165,11 +221,10 @@ def test_task_definition_has_the_spec_values(deployed, env, name):
 
 
 @pytest.mark.parametrize("name", SERVICES)
-def test_service_is_wired_to_its_target_group_and_capacity_provider(deployed, env, name):
-    stack = deployed["stack"]
-    found = deployed["states"]["rel1"]["services"][name]
-    [tg] = stack.client("elbv2").describe_target_groups(Names=[f"kumo-{env}-{name}"])["TargetGroups"]
-    assert tg["Port"] in (PORTS[name], 80) and tg["TargetType"] == "instance"
+def test_service_is_wired_to_its_target_group_and_capacity_provider(released, env, name):
+    found = released["states"]["rel1"]["services"][name]
+    tg = released["states"]["rel1"]["target_groups"][name]
+    assert tg["TargetType"] == "instance"
     assert found["loadBalancers"] == [
         {"targetGroupArn": tg["TargetGroupArn"], "containerName": name, "containerPort": PORTS[name]}
     ]
@@ -177,38 +232,38 @@ def test_service_is_wired_to_its_target_group_and_capacity_provider(deployed, en
     breaker = found["deploymentConfiguration"]["deploymentCircuitBreaker"]
     assert breaker == {"enable": True, "rollback": True}
     assert found["healthCheckGracePeriodSeconds"] == 60
-    assert not found.get("networkConfiguration")  # bridge mode: no public IP (ECS.2)
-    tags = {
-        t["key"]: t["value"]
-        for t in stack.client("ecs").list_tags_for_resource(resourceArn=found["serviceArn"])["tags"]
-    }
-    assert tags["Name"] == f"kumo-{env}-{name}" and tags["Environment"] == env
+    assert "networkConfiguration" not in found  # bridge mode: no public IP (ECS.2)
 
 
 @pytest.mark.parametrize("name", SERVICES)
-def test_the_deploy_waited_for_a_stable_service(deployed, env, name):
-    found = deployed["states"]["rel1"]["services"][name]
-    assert found["runningCount"] == found["desiredCount"] >= 1
+def test_the_deploy_waited_until_the_tasks_run_and_serve(released, env, name):
+    state = released["states"]["rel1"]
+    found = state["services"][name]
+    assert found["desiredCount"] == found["runningCount"] == FIRST_COUNT[env]
     assert [d["rolloutState"] for d in found["deployments"]] == ["COMPLETED"]
-    deploys = [c for c in calls_of(deployed, "rel1", "rel1_again") if c["command"] == "deploy"]
-    assert [c["flags"] for c in deploys] == [["--wait-until", "stable"]] * 2
+    tasks = state["tasks"][name]
+    assert len(tasks) == FIRST_COUNT[env] and {t["lastStatus"] for t in tasks} == {"RUNNING"}
+    assert {t["taskDefinitionArn"] for t in tasks} == {found["taskDefinition"]}
+    # Each task is a target: its instance, on the host port ECS gave its container port.
+    bound = sorted(
+        (
+            t["ec2InstanceId"],
+            next(b["hostPort"] for c in t["containers"] if c["name"] == name for b in c["networkBindings"]),
+        )
+        for t in tasks
+    )
+    assert state["targets"][name] == bound
 
 
-def test_ecspresso_got_the_emulator_endpoint_and_region(deployed):
-    calls = [c for c in fake_ecspresso.calls(deployed["fake"]) if c["command"] != "version"]
-    assert calls and {c["env"]["AWS_ENDPOINT_URL"] for c in calls} == {deployed["stack"].emulator.url}
-    assert {c["env"]["AWS_REGION"] for c in calls} == {REGION}
-    assert {c["config"]["region"] for c in calls} == {REGION}
+def test_ecspresso_made_the_ecs_changes_on_the_emulator(released):
+    writes = ecs_writes(released["requests"]["rel1"])
+    assert sorted({w["action"] for w in writes}) == ["CreateService", "RegisterTaskDefinition"]
+    assert {w["agent"].split("/")[0] for w in writes} == {"aws-sdk-go-v2"}  # ecspresso, not boto3
+    assert re.match(r"ecspresso v2\.\d+\.\d+", released["version"]), released["version"]
 
 
-def test_the_ecspresso_version_is_checked_before_each_run(deployed):
-    commands = [c["command"] for c in fake_ecspresso.calls(deployed["fake"])]
-    firsts = [i for i, command in enumerate(commands) if command in ("diff", "rollback")]
-    assert firsts and all(commands[i - 1] == "version" for i in firsts)
-
-
-def test_service_auto_scaling(deployed, env):
-    scaling = deployed["stack"].client("application-autoscaling")
+def test_service_auto_scaling(released, env):
+    scaling = released["emulator"].client("application-autoscaling")
     targets = scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
     policies = scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
     mine = [t for t in targets if t["ResourceId"].startswith(f"service/kumo-{env}-cluster/")]
@@ -235,76 +290,92 @@ def test_service_auto_scaling(deployed, env):
             assert (config["ScaleOutCooldown"], config["ScaleInCooldown"]) == (out_cooldown, in_cooldown)
 
 
-def test_static_assets_are_uploaded_immutable(deployed):
-    s3 = deployed["stack"].client("s3")
-    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=deployed["bucket"])["Contents"])
-    assert keys == ["_next/static/chunks/app-3f2a.js", "_next/static/css/app-91bc.css"]
-    head = s3.head_object(Bucket=deployed["bucket"], Key="_next/static/chunks/app-3f2a.js")
-    assert head["CacheControl"] == "public, max-age=31536000, immutable"
+def test_static_assets_are_uploaded_immutable(released):
+    uploaded = [
+        r
+        for r in released["requests"]["rel1"]
+        if r["service"] == "s3" and r["method"] == "PUT" and "_next" in r["path"]
+    ]
+    assert sorted(r["path"].split("/_next/", 1)[1] for r in uploaded) == [
+        "static/chunks/app-3f2a.js",
+        "static/css/app-91bc.css",
+    ]
 
 
-def test_one_invalidation_of_the_static_and_extra_paths(deployed, env):
-    [made] = deployed["states"]["rel1"]["invalidations"]
+def test_one_invalidation_of_the_static_and_extra_paths(released, env):
+    [made] = released["states"]["rel1"]["invalidations"]
     assert sorted(made["InvalidationBatch"]["Paths"]["Items"]) == ["/_next/static/*", "/index.html"]
     assert made["InvalidationBatch"]["CallerReference"].startswith(f"kumo-{env}-rel1-")
 
 
-def test_the_same_release_again_changes_nothing(deployed):
-    again = deployed["runs"]["rel1_again"]
+def test_the_same_release_again_changes_nothing(released):
+    again = released["runs"]["rel1_again"]
     assert again.changed == 0, again.changed_tasks()
-    assert [c["command"] for c in calls_of(deployed, "rel1_again", "plan")] == ["diff", "diff"]
-    assert len(deployed["states"]["rel1_again"]["invalidations"]) == 1
+    assert ecs_writes(released["requests"]["rel1_again"]) == []
+    assert len(released["states"]["rel1_again"]["invalidations"]) == 1
     for name in SERVICES:
-        assert deployed["states"]["rel1_again"]["task_definitions"][name]["revision"] == 1
+        assert released["states"]["rel1_again"]["task_definitions"][name]["revision"] == 1
 
 
-def test_check_mode_plans_a_new_release_and_changes_nothing(deployed):
-    plan = deployed["runs"]["plan"]
+def test_check_mode_plans_a_new_release_and_changes_nothing(released):
+    plan = released["runs"]["plan"]
     assert plan.changed > 0
-    assert [c["command"] for c in calls_of(deployed, "plan", "rel2")] == ["diff", "diff"]
-    before, after = deployed["states"]["rel1_again"], deployed["states"]["plan"]
+    assert ecs_writes(released["requests"]["plan"]) == []
+    before, after = released["states"]["rel1_again"], released["states"]["plan"]
     for name in SERVICES:
         assert after["services"][name]["taskDefinition"] == before["services"][name]["taskDefinition"]
     assert len(after["invalidations"]) == 1
 
 
-def test_a_new_release_rolls_both_services(deployed):
-    rel2 = deployed["states"]["rel2"]
+def test_a_new_release_rolls_both_services(released, env):
+    rel2 = released["states"]["rel2"]
     for name in SERVICES:
         td = rel2["task_definitions"][name]
         assert td["containerDefinitions"][0]["image"].endswith(f"kumo/{name}:rel2")
         assert td["revision"] == 2
-        assert rel2["services"][name]["runningCount"] == rel2["services"][name]["desiredCount"]
-    # a new release: one more invalidation, none when the same release runs again
+        service = rel2["services"][name]
+        # The count is auto scaling's now: the deploy leaves it as it was.
+        assert service["runningCount"] == service["desiredCount"] == FIRST_COUNT[env]
+        assert [d["rolloutState"] for d in service["deployments"]] == ["COMPLETED"]
+        assert {t["taskDefinitionArn"] for t in rel2["tasks"][name]} == {td["taskDefinitionArn"]}
+        assert len(rel2["targets"][name]) == FIRST_COUNT[env]
     assert len(rel2["invalidations"]) == 2
-    again = deployed["runs"]["rel2_again"]
+    again = released["runs"]["rel2_again"]
     assert again.changed == 0, again.changed_tasks()
-    assert len(deployed["states"]["rel2_again"]["invalidations"]) == 2
+    assert len(released["states"]["rel2_again"]["invalidations"]) == 2
 
 
-def test_a_failed_deploy_rolls_the_service_back_and_fails_the_play(deployed, env):
-    run, state = deployed["runs"]["rel3_failed"], deployed["states"]["rel3_failed"]
+def test_a_release_that_cannot_start_fails_the_play_and_the_previous_one_keeps_serving(released, env):
+    run, state = released["runs"]["rel3_failed"], released["states"]["rel3_failed"]
     assert run.returncode != 0
     said = " ".join(run.output.split())
-    reason = [line for line in run.output.splitlines() if "The deploy of" in line or "Roll the service back" in line]
-    assert (
-        f"The deploy of kumo-{env}-frontend failed (ecspresso deploy failed (exit code 1): Error: deploy failed" in said
-    )
-    assert f"rolled back to arn:aws:ecs:{REGION}:{ACCOUNT_ID}:task-definition/kumo-{env}-frontend:2" in said, reason
-    commands = [c["command"] for c in calls_of(deployed, "rel3_failed", None)]
-    assert commands == ["diff", "deploy", "rollback"]  # the backend is not deployed after the failure
+    assert f"The deploy of kumo-{env}-frontend failed" in said
+    assert "rolled the deployment back" in said, run.tail()
     frontend = state["task_definitions"]["frontend"]
     assert frontend["revision"] == 2 and frontend["containerDefinitions"][0]["image"].endswith(":rel2")
+    assert {t["taskDefinitionArn"] for t in state["tasks"]["frontend"]} == {frontend["taskDefinitionArn"]}
+    assert len(state["targets"]["frontend"]) == FIRST_COUNT[env]
+    # The backend was not deployed after the frontend failed.
+    registered = [
+        r
+        for r in released["requests"]["rel3_failed"]
+        if r["service"] == "ecs" and r["action"] == "RegisterTaskDefinition"
+    ]
+    assert len(registered) == 1
     assert state["task_definitions"]["backend"]["revision"] == 2
-    failed = deployed["stack"].client("ecs").describe_task_definition(taskDefinition=f"kumo-{env}-frontend:3")
-    assert failed["taskDefinition"]["status"] == "INACTIVE"  # deregistered by the rollback
-    assert failed["taskDefinition"]["containerDefinitions"][0]["image"].endswith(":rel3")
     assert len(state["invalidations"]) == 2
 
 
+def test_teardown_of_the_running_stack_leaves_nothing_of_the_environment(released):
+    down = released["down"]
+    assert down.returncode == 0, down.tail()
+    assert released["left"] == {}
+    again = released["down_again"]
+    assert again.returncode == 0, again.tail()
+    assert again.changed == 0, again.changed_tasks()
+
+
 @pytest.mark.parametrize("name", SERVICES)
-def test_the_task_role_lets_the_xray_sidecar_write(deployed, env, name):
-    td = deployed["states"]["rel1"]["task_definitions"][name]
-    role = td["taskRoleArn"].rsplit("/", 1)[-1]
-    attached = deployed["stack"].client("iam").list_attached_role_policies(RoleName=role)["AttachedPolicies"]
-    assert "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess" in [p["PolicyArn"] for p in attached]
+def test_the_task_role_lets_the_xray_sidecar_write(released, env, name):
+    assert released["states"]["rel1"]["task_definitions"][name]["taskRoleArn"].endswith(f":role/kumo-{env}-{name}-task")
+    assert "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess" in released["task_role_policies"][name]

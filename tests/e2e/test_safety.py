@@ -1,23 +1,17 @@
 """The operator is never surprised: plan mode writes nothing, retries carry a
-converge through throttling and server errors, teardown leaves nothing behind.
+converge through throttling and server errors, teardown refuses prod unless told.
 
 Tests that count or break every request get an emulator of their own; the
-drift, fault-injection and teardown tests reuse stacks that are built anyway
-(the shared dev and prod stacks, the stack built through the fault injector).
+drift and fault-injection tests reuse stacks that are built anyway (the
+shared dev and prod stacks; the stack built through the fault injector is the
+one tests/e2e/test_deploy.py then deploys to and tears down).
 """
-
-import os
 
 import pytest
 
-from kumo_testlib import account_inventory, run_playbook
+from kumo_testlib import FAULT_RATE, account_inventory, run_playbook
 
 pytestmark = pytest.mark.e2e
-
-# The share of requests the fault-injection test answers with a fault. AWS
-# throttles in bursts; 10 % of every call, for a whole converge, is harsher
-# than an account under load sees.
-FAULT_RATE = 0.1
 
 
 def assert_no_write(emulator, what):
@@ -87,19 +81,6 @@ def test_plan_on_a_drifted_account_shows_the_drift_and_writes_nothing(stacks):
     assert (max_size(), opens_https()) == (3, True)
 
 
-@pytest.fixture(scope="module")
-def faulty_prod(emulator_factory):
-    """A prod stack built through the fault injector: the emulator, the run, the
-    faults it met, and the account inventory right after the build (read before
-    the teardown test, which reuses this stack, can remove it)."""
-    faulty = emulator_factory("faulty")
-    faulty.faults(rate=FAULT_RATE, kinds=["throttle", "error", "slow"], slow_seconds=0.5, seed=11)
-    run = run_playbook(faulty, inventory="inventories/prod")
-    injected = faulty.fault_state()["injected"]
-    faulty.faults(rate=0)
-    return faulty, run, injected, account_inventory(faulty, "prod")
-
-
 # In the prod group: the clean reference is the shared prod stack (tests/conftest.py).
 @pytest.mark.xdist_group(name="prod")
 def test_the_prod_converge_survives_throttling_and_server_errors(stacks, faulty_prod):
@@ -117,38 +98,3 @@ def test_teardown_refuses_prod_without_confirmation(emulator):
     assert run.returncode != 0
     assert "teardown_confirm=prod" in run.output
     assert emulator.requests() == []
-
-
-@pytest.fixture
-def built(request, env, emulator):
-    """An emulator holding the whole stack of env. For prod it is the stack the
-    fault-injection test built (torn down after that test has read it)."""
-    if env == "prod":
-        faulty, run, _, _ = request.getfixturevalue("faulty_prod")
-        assert run.returncode == 0, run.tail()
-        return faulty
-    build = run_playbook(emulator, inventory=f"inventories/{env}")
-    assert build.returncode == 0, build.tail()
-    return emulator
-
-
-@pytest.mark.parametrize(
-    "env",
-    [
-        pytest.param(e, marks=pytest.mark.xdist_group(name=e))  # prod: on the worker that holds faulty_prod
-        for e in (["dev", "prod"] if os.environ.get("KUMO_TEST_ALL") else ["prod"])
-    ],
-)
-def test_teardown_leaves_nothing_of_the_environment(built, env):
-    emulator = built
-    assert any(account_inventory(emulator, env).values())
-
-    extra = {"kumo_teardown_keep_logs": False, "teardown_confirm": env}
-    down = run_playbook(emulator, playbook="playbooks/teardown.yml", inventory=f"inventories/{env}", extra_vars=extra)
-    assert down.returncode == 0, down.tail()
-    left = {kind: names for kind, names in account_inventory(emulator, env).items() if names}
-    assert left == {}
-
-    again = run_playbook(emulator, playbook="playbooks/teardown.yml", inventory=f"inventories/{env}", extra_vars=extra)
-    assert again.returncode == 0, again.tail()
-    assert again.changed == 0, again.changed_tasks()

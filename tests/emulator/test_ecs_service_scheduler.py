@@ -90,6 +90,7 @@ def test_a_deleted_service_drains_its_tasks(ecs_world):
     world = ecs_world(instance_type="t3.medium", desired=1)
     world.create_service(world.register(), count=2)
     world.ecs.delete_service(cluster=world.cluster, service=world.service_name, force=True)
-    assert world.describe()["status"] == "INACTIVE"
+    service = world.describe()
+    assert (service["status"], service["runningCount"], service["pendingCount"]) == ("INACTIVE", 0, 0)
     running = world.ecs.list_tasks(cluster=world.cluster, desiredStatus="RUNNING")["taskArns"]
     assert running == [] and world.targets() == []
