@@ -16,7 +16,11 @@ The scenarios:
   one after another: the critical path) are printed;
 - no-op: the same converge again (nothing to change);
 - one layer: ``--tags alb`` on the built stack;
-- plan: ``--check --diff`` on the built stack.
+- plan: ``--check --diff`` on the built stack;
+- release: ``playbooks/deploy.yml`` with the real ecspresso, three times: the
+  first release of both services (they are created), a new release (both roll,
+  static assets uploaded, CloudFront invalidated), and the same release again
+  (nothing to do). Calls count ecspresso's as well as Ansible's.
 
 Figures are wall-clock seconds on this machine, AWS API calls counted by the
 emulator's request log (writes = calls whose action is not a Describe/Get/List
@@ -49,6 +53,13 @@ CONFIGS = {
     "plain": ("ansible.builtin.linear", "full"),
 }
 
+
+# The release scenarios: (label, image tag).
+RELEASES = [
+    ("release: first deploy, both services", "bench1"),
+    ("release: new images, both services", "bench2"),
+    ("release: the same images again", "bench2"),
+]
 
 PROFILE = {"ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_tasks", "PROFILE_TASKS_TASK_OUTPUT_LIMIT": "12"}
 _PROFILE_LINE = re.compile(r"^(?P<task>.+?) -+ (?P<seconds>\d+\.\d+)s$", re.M)
@@ -93,6 +104,9 @@ def bench_config(env, config, workdir):
         rows.append(measure(emulator, "no-op converge, all layers", **run))
         rows.append(measure(emulator, "one layer alone (--tags alb)", tags=["alb"], **run))
         rows.append(measure(emulator, "plan (--check --diff)", check=True, diff=True, **run))
+        for label, tag in RELEASES:
+            release = {"image_tag": tag, "deploy_static_dir": str(ROOT / "examples" / "demo-static")}
+            rows.append(measure(emulator, label, playbook="playbooks/deploy.yml", extra_vars=release, **run))
     finally:
         emulator.stop()
     for row in rows:

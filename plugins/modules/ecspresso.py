@@ -147,6 +147,10 @@ options:
     default: [config, servicedef, taskdef]
     choices: [config, servicedef, taskdef]
 notes:
+  - C(ecspresso verify) checks the definitions' roles with the configured session, then
+    assumes the task execution role; ecspresso (v2.3.2 at least) builds that session's
+    clients without the endpoint override, so against an emulator its image, log and
+    secret checks reach AWS's public endpoints instead.
   - The exit code of C(ecspresso diff) is 0 whether or not there is a difference; the
     module reads the unified diff ecspresso prints on standard output (empty when the
     definitions match). With C(--diff), C(before) holds the removed and context lines

@@ -19,6 +19,7 @@ check-mode plan, rel2, rel2 again, rel3-broken (the play fails, rel2 keeps
 serving), then the teardown and a second teardown.
 """
 
+import json
 import re
 import subprocess
 import time
@@ -117,8 +118,12 @@ def released(request, env, emulator_factory, tmp_path_factory):
     (static / "css").mkdir()
     (static / "css" / "app-91bc.css").write_text("body{margin:0}\n")
     extra = {"deploy_static_dir": str(static), "deploy_invalidation_paths": ["/index.html"]}
+    # Each run makes its own render directory under TMPDIR and removes it.
+    private_tmp = work / "tmp"
+    private_tmp.mkdir()
 
     story = {"runs": {}, "states": {}, "requests": {}, "seconds": {}, "version": ecspresso_version()}
+    story["render_dirs_left"] = []
     for step, tag, check in STORY:
         emulator.clear_requests()
         started = time.monotonic()
@@ -128,7 +133,9 @@ def released(request, env, emulator_factory, tmp_path_factory):
             inventory=f"inventories/{env}",
             extra_vars={**extra, "image_tag": tag},
             check=check,
+            env={"TMPDIR": str(private_tmp)},
         )
+        story["render_dirs_left"] += sorted(p.name for p in private_tmp.glob("kumo-deploy-*"))
         story["seconds"][step] = time.monotonic() - started
         story["requests"][step] = emulator.requests()
         story["states"][step] = snapshot(emulator, env, distribution)
@@ -139,6 +146,33 @@ def released(request, env, emulator_factory, tmp_path_factory):
         f"and {len(story['requests']['rel2'])} API calls; the same release again "
         f"{story['seconds']['rel2_again']:.1f} s and {len(story['requests']['rel2_again'])} calls"
     )
+
+    # The other ecspresso commands, on the frontend (it runs rel2, after rel1 and rel3-broken).
+    render = work / "render"
+    kept = run_playbook(
+        emulator,
+        playbook="playbooks/deploy.yml",
+        inventory=f"inventories/{env}",
+        extra_vars={**extra, "image_tag": "rel2", "deploy_render_dir": str(render)},
+    )
+    assert kept.returncode == 0 and kept.changed == 0, kept.tail()
+    results = work / "commands.json"
+    story["commands_run"] = run_playbook(
+        emulator,
+        playbook="tests/e2e/playbooks/ecspresso_commands.yml",
+        inventory=f"inventories/{env}",
+        extra_vars={
+            "config": str(render / "frontend" / "ecspresso.yml"),
+            "tasks": FIRST_COUNT[env],
+            "results_file": str(results),
+        },
+    )
+    assert story["commands_run"].returncode == 0, story["commands_run"].tail()
+    story["commands"] = json.loads(results.read_text())
+    story["after_commands"] = snapshot(emulator, env, distribution)
+    story["revisions_after_rollback"] = emulator.client("ecs").list_task_definitions(
+        familyPrefix=f"kumo-{env}-frontend", status="ACTIVE"
+    )["taskDefinitionArns"]
 
     iam = emulator.client("iam")
     story["task_role_policies"] = {
@@ -364,6 +398,47 @@ def test_a_release_that_cannot_start_fails_the_play_and_the_previous_one_keeps_s
     assert len(registered) == 1
     assert state["task_definitions"]["backend"]["revision"] == 2
     assert len(state["invalidations"]) == 2
+
+
+def test_each_run_renders_into_a_directory_of_its_own_and_removes_it(released):
+    assert released["render_dirs_left"] == []
+
+
+def test_render_status_and_verify_read_without_changing(released, env):
+    commands = released["commands"]
+    assert [commands[c]["changed"] for c in ("render", "status", "verify")] == [False] * 3
+    assert f"kumo-{env}-cluster" in commands["render"]["stdout"]
+    assert f"Service: kumo-{env}-frontend" in commands["status"]["stdout"]
+    # verify checks the definitions' roles on the emulator, then assumes the
+    # execution role, and ecspresso builds that session's clients without the
+    # endpoint override: its image check goes to ECR's public endpoint, which
+    # this machine cannot reach (see the module's notes).
+    verify = commands["verify"]["stdout"]
+    for role in ("ecs-task-execution", "frontend-task"):
+        assert f"Role[arn:aws:iam::{ACCOUNT_ID}:role/kumo-{env}-{role}]\n    --> [OK]" in verify, verify
+    assert commands["verify"]["failed"] is True
+    assert "Image[" in verify and "api.ecr.ap-northeast-1.amazonaws.com" in verify, verify
+
+
+def test_scale_changes_the_count_and_the_tasks_follow(released, env):
+    commands = released["commands"]
+    assert commands["scale_up"]["changed"] is True
+    assert commands["scale_up"]["service"]["desired_count"] == FIRST_COUNT[env] + 1
+    assert commands["scale_up"]["service"]["running_count"] == FIRST_COUNT[env] + 1
+    assert commands["scale_again"]["changed"] is False
+    assert commands["scale_back"]["service"]["running_count"] == FIRST_COUNT[env]
+
+
+def test_rollback_puts_the_service_on_the_revision_before_and_deregisters_the_one_it_left(released, env):
+    rollback = released["commands"]["rollback"]
+    family = f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:task-definition/kumo-{env}-frontend"
+    assert (rollback["previous_task_definition_arn"], rollback["task_definition_arn"]) == (f"{family}:2", f"{family}:1")
+    after = released["after_commands"]
+    assert after["services"]["frontend"]["taskDefinition"] == f"{family}:1"
+    assert {t["taskDefinitionArn"] for t in after["tasks"]["frontend"]} == {f"{family}:1"}
+    assert after["task_definitions"]["frontend"]["containerDefinitions"][0]["image"].endswith(":rel1")
+    # the family's revisions after the rollback (read before the teardown)
+    assert released["revisions_after_rollback"] == [f"{family}:1", f"{family}:3"]
 
 
 def test_teardown_of_the_running_stack_leaves_nothing_of_the_environment(released):
