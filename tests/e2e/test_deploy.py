@@ -16,7 +16,9 @@ reads that build's result, taken before this story starts), dev's a plain
 build. The fixture runs the story once and records what it reads back after
 each step, so the tests do not depend on their order: rel1, rel1 again, a
 check-mode plan, rel2, rel2 again, rel3-broken (the play fails, rel2 keeps
-serving), then the teardown and a second teardown.
+serving), ecspresso's other commands on the frontend (render, status, verify,
+scale up and back, rollback: tests/e2e/playbooks/ecspresso_commands.yml),
+then the teardown and a second teardown.
 """
 
 import json
@@ -174,6 +176,9 @@ def released(request, env, emulator_factory, tmp_path_factory):
         familyPrefix=f"kumo-{env}-frontend", status="ACTIVE"
     )["taskDefinitionArns"]
 
+    scaling = emulator.client("application-autoscaling")
+    story["scalable_targets"] = scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+    story["scaling_policies"] = scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
     iam = emulator.client("iam")
     story["task_role_policies"] = {
         name: [
@@ -297,9 +302,7 @@ def test_ecspresso_made_the_ecs_changes_on_the_emulator(released):
 
 
 def test_service_auto_scaling(released, env):
-    scaling = released["emulator"].client("application-autoscaling")
-    targets = scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
-    policies = scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+    targets, policies = released["scalable_targets"], released["scaling_policies"]
     mine = [t for t in targets if t["ResourceId"].startswith(f"service/kumo-{env}-cluster/")]
     if env not in SCALING:
         assert mine == [] and [p for p in policies if p["PolicyName"].startswith(f"kumo-{env}-")] == []

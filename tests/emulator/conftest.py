@@ -91,7 +91,7 @@ def ecs_world(aws):
             "TargetGroups"
         ][0]["TargetGroupArn"]
 
-        def service(image="repo/app:v1", count=2, family=None, cpu="256", memory="512", rollback=True, **extra):
+        def service(image="repo/app:v1", family=None, cpu="256", memory="512"):
             family = family or f"{name}-app"
             td = ecs.register_task_definition(
                 family=family,
@@ -132,6 +132,12 @@ def ecs_world(aws):
         def targets():
             return elbv2.describe_target_health(TargetGroupArn=target_group)["TargetHealthDescriptions"]
 
+        def wait_stable():
+            """The services-stable waiter ecspresso and the AWS CLI use, given two looks."""
+            world.ecs.get_waiter("services_stable").wait(
+                cluster=name, services=[f"{name}-app"], WaiterConfig={"Delay": 1, "MaxAttempts": 2}
+            )
+
         def instances():
             arns = ecs.list_container_instances(cluster=name)["containerInstanceArns"]
             return (
@@ -140,7 +146,7 @@ def ecs_world(aws):
                 else []
             )
 
-        return types.SimpleNamespace(
+        world = types.SimpleNamespace(
             name=name,
             group=name,
             cluster=name,
@@ -155,6 +161,8 @@ def ecs_world(aws):
             ec2=ec2,
             autoscaling=autoscaling,
             elbv2=elbv2,
+            wait_stable=wait_stable,
         )
+        return world
 
     return build

@@ -24,9 +24,7 @@ def test_a_service_runs_its_tasks_on_the_instances(ecs_world):
     registered = {r["name"]: r.get("integerValue") for r in instance["registeredResources"]}
     assert remaining["CPU"] == registered["CPU"] - 2 * 256
     assert remaining["MEMORY"] == registered["MEMORY"] - 2 * 512
-    world.ecs.get_waiter("services_stable").wait(
-        cluster=world.cluster, services=[world.service_name], WaiterConfig={"Delay": 1, "MaxAttempts": 2}
-    )
+    world.wait_stable()
 
 
 def test_without_room_tasks_wait_and_the_service_is_not_stable(ecs_world):
@@ -36,9 +34,7 @@ def test_without_room_tasks_wait_and_the_service_is_not_stable(ecs_world):
     assert (service["runningCount"], service["pendingCount"]) == (2, 1)
     assert service["deployments"][0]["rolloutState"] == "IN_PROGRESS"
     with pytest.raises(Exception, match="Max attempts exceeded"):
-        world.ecs.get_waiter("services_stable").wait(
-            cluster=world.cluster, services=[world.service_name], WaiterConfig={"Delay": 1, "MaxAttempts": 2}
-        )
+        world.wait_stable()
 
 
 def test_a_new_task_definition_rolls_the_service(ecs_world):

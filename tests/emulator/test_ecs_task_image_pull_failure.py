@@ -34,9 +34,7 @@ def test_a_broken_release_is_rolled_back_to_the_last_completed_deployment(ecs_wo
     assert len(failed) >= 3
     assert {t["stopCode"] for t in failed} == {"TaskFailedToStart"}
     assert all(t["stoppedReason"].startswith("CannotPullContainerError") for t in failed)
-    world.ecs.get_waiter("services_stable").wait(
-        cluster=world.cluster, services=[world.service_name], WaiterConfig={"Delay": 1, "MaxAttempts": 2}
-    )
+    world.wait_stable()
 
 
 def test_without_rollback_the_failed_deployment_never_becomes_stable(ecs_world):
@@ -50,6 +48,4 @@ def test_without_rollback_the_failed_deployment_never_becomes_stable(ecs_world):
     assert service["deployments"][0]["failedTasks"] >= 3
     assert len(service["deployments"]) == 2  # the old tasks keep serving
     with pytest.raises(Exception, match="Max attempts exceeded"):
-        world.ecs.get_waiter("services_stable").wait(
-            cluster=world.cluster, services=[world.service_name], WaiterConfig={"Delay": 1, "MaxAttempts": 2}
-        )
+        world.wait_stable()
