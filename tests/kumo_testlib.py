@@ -220,6 +220,110 @@ def run_playbook(
     return PlaybookRun(argv, completed.returncode, completed.stdout + completed.stderr)
 
 
+def start_playbook(emulator, log, playbook="site.yml", inventory="inventories/dev", tags=None, cwd=ROOT):
+    """Start a playbook on the emulator in the background, as run_playbook runs
+    it (its own session, so its pid is its session and process group id), with
+    its output in the open file ``log``; returns the Popen."""
+    argv = [str(VENV_BIN / "ansible-playbook"), playbook, "-i", str(inventory)]
+    if tags:
+        argv += ["--tags", ",".join(tags)]
+    environ = dict(os.environ)
+    environ.update(
+        {
+            "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
+            "ANSIBLE_LOCAL_TEMP": tempfile.gettempdir(),
+            "PATH": f"{VENV_BIN}:{environ.get('PATH', '')}",
+            **emulator.environ(),
+        }
+    )
+    return subprocess.Popen(argv, cwd=cwd, env=environ, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Process:
+    pid: int
+    ppid: int
+    pgid: int
+    sid: int
+    started: int  # clock ticks after boot: tells a process from a later one given the same pid
+    cmdline: str
+
+
+def processes():
+    """Every process on the machine, by pid, read from /proc."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:  # it exited while we looked
+            continue
+        ppid, pgid, sid, started = int(fields[1]), int(fields[2]), int(fields[3]), int(fields[19])
+        found[int(entry)] = Process(int(entry), ppid, pgid, sid, started, command)
+    return found
+
+
+class RunProcesses:
+    """The processes one playbook run started, found by kinship, never by name:
+    the run itself (its pid is its session and process group id), every
+    descendant, and everything in a session or process group one of them
+    leads. A process that calls setsid() and outlives its parent is
+    re-parented to init and keeps no link to the run, so ``record()`` must be
+    called while the run lives; ``left()`` then checks what is still there."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.seen = {}  # pid -> Process, as recorded
+
+    def _ours(self, process):
+        known = self.seen.get(process.pid)
+        if known is not None:
+            return known.started == process.started
+        leaders = {self.pid, *self.seen}
+        return process.ppid in leaders or process.sid in leaders or process.pgid in leaders
+
+    def record(self):
+        """Add the run's processes alive now; returns them, by pid."""
+        alive = processes()
+        grew = True
+        while grew:  # a grandchild may be listed before its parent is known
+            grew = False
+            for process in alive.values():
+                if process.pid not in self.seen and self._ours(process):
+                    self.seen[process.pid] = process
+                    grew = True
+        return {pid: process for pid, process in alive.items() if pid in self.seen and self._ours(process)}
+
+    def left(self):
+        """The run's processes still alive (zombies excluded: they hold nothing)."""
+        remaining = []
+        for process in self.record().values():
+            try:
+                with open(f"/proc/{process.pid}/stat", encoding="utf-8", errors="replace") as stat:
+                    if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                        continue
+            except OSError:
+                continue
+            remaining.append(process)
+        return remaining
+
+    def depth(self, pid):
+        """How many parents separate a recorded process from the run (the run is 0)."""
+        hops = 0
+        while pid != self.pid:
+            process = self.seen.get(pid)
+            if process is None:
+                return None
+            pid, hops = process.ppid, hops + 1
+        return hops
+
+
 class CountingClients:
     """A client factory as kumo.platform.layer_state hands one to observers
     (plain boto3 clients), recording each API call as ``service.Operation``."""

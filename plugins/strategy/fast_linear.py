@@ -18,6 +18,9 @@ description:
     calls (C(plugins/module_utils/botocore_preload.py)), so a task no longer
     imports boto3 and parses those models again. E(KUMO_BOTOCORE_PRELOAD=0)
     turns this off.
+  - Every process it forks from C(ansible-playbook) (Ansible's task workers,
+    Mitogen's multiplexer) asks Linux to kill it when C(ansible-playbook) dies,
+    so a run killed by any signal, SIGKILL included, leaves no process behind.
   - Falls back to the plain C(linear) strategy, with a warning, when the
     C(mitogen) package is not installed.
   - "C(make bench) measures it against C(linear): see README.md."
@@ -25,13 +28,17 @@ author:
   - Kumo developers (@kumo-platform)
 """
 
+import ctypes
 import os
+import signal
+import sys
 
 from ansible.plugins.strategy.linear import StrategyModule as _Linear
 from ansible.utils.display import Display
 
 try:
     import ansible_mitogen.loaders  # installs Mitogen's plugin loaders
+    import ansible_mitogen.process
     import ansible_mitogen.services
     import ansible_mitogen.strategy
 except ImportError:
@@ -64,7 +71,61 @@ def _connect_and_preload(connect):
     return _connect
 
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent_pid):
+    """Have Linux send SIGKILL to this process when the process that forked it
+    dies, however it dies; exit now if it is already gone.
+
+    A run killed by SIGKILL runs no cleanup, and what Mitogen counts on to end
+    the processes below it does not reach them all. Ansible's workers call
+    setsid(), so a kill of ansible-playbook's process group misses them, and
+    a worker waiting for a module's reply waits for ever: the reply is routed
+    through the multiplexer, which died with the group, and the worker's
+    router fires "disconnect" only for the multiplexer's context, not for the
+    context the call went to (mitogen.core.Router._on_stream_disconnect), so
+    the receiver in ansible_mitogen.connection.CallChain.call never wakes. The
+    multiplexer, for its part, waits for EOF on a socket every worker holds a
+    copy of. With the workers gone, the rest unwinds through Mitogen's own
+    disconnect handling: the local interpreter sees its stdin close, its fork
+    parent and the module processes forked from it see theirs."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        Display().warning(f"kumo.platform.fast_linear: prctl(PR_SET_PDEATHSIG) failed: errno {ctypes.get_errno()}")
+        return
+    if os.getppid() != parent_pid:  # the parent died before prctl() took effect
+        os._exit(1)
+
+
+def _worker_run_dying_with_controller(run):
+    def _run(self):
+        _die_with(self._parent_pid)  # multiprocessing's record of who forked this worker
+        return run(self)
+
+    return _run
+
+
+def _mux_main_dying_with_controller(worker_main):
+    def _worker_main(self):
+        _die_with(self.model._pid)  # the pid that forked the multiplexers (ClassicWorkerModel)
+        return worker_main(self)
+
+    return _worker_main
+
+
 if ansible_mitogen is not None:
+    # Mitogen installs wrap_worker__run as WorkerProcess.run for each strategy
+    # run (and removes it after): wrapping it there confines the change to runs
+    # of this strategy.
+    ansible_mitogen.strategy.wrap_worker__run = _worker_run_dying_with_controller(
+        ansible_mitogen.strategy.wrap_worker__run
+    )
+    ansible_mitogen.process.MuxProcess.worker_main = _mux_main_dying_with_controller(
+        ansible_mitogen.process.MuxProcess.worker_main
+    )
     ansible_mitogen.services.ContextService._connect = _connect_and_preload(
         ansible_mitogen.services.ContextService._connect
     )

@@ -419,7 +419,7 @@ def test_render_status_and_verify_read_without_changing(released, env):
     verify = commands["verify"]["stdout"]
     for role in ("ecs-task-execution", "frontend-task"):
         assert f"Role[arn:aws:iam::{ACCOUNT_ID}:role/kumo-{env}-{role}]\n    --> [OK]" in verify, verify
-    assert commands["verify"]["failed"] is True
+    assert commands["verify"]["rc"] != 0 and commands["verify"]["msg"].startswith("ecspresso verify failed")
     assert "Image[" in verify and "api.ecr.ap-northeast-1.amazonaws.com" in verify, verify
 
 
