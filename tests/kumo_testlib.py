@@ -1,6 +1,7 @@
 """Helpers the test suites share: an emulator process, and ansible-playbook
 runs against it whose PLAY RECAP is parsed."""
 
+import concurrent.futures
 import dataclasses
 import json
 import os
@@ -313,15 +314,25 @@ class RunProcesses:
             remaining.append(process)
         return remaining
 
-    def depth(self, pid):
-        """How many parents separate a recorded process from the run (the run is 0)."""
-        hops = 0
-        while pid != self.pid:
-            process = self.seen.get(pid)
-            if process is None:
-                return None
-            pid, hops = process.ppid, hops + 1
-        return hops
+
+def watched(run, *args, **kwargs):
+    """Call ``run`` (run_playbook, say) in a thread and record, while it runs,
+    the processes of every playbook it starts: the children of this process
+    that lead their own session, as run_playbook starts them. Returns what
+    ``run`` returned and one RunProcesses per playbook."""
+    runs = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(run, *args, **kwargs)
+        while True:
+            done = future.done()
+            for process in processes().values():
+                if process.ppid == os.getpid() and process.sid == process.pid and process.pid not in runs:
+                    runs[process.pid] = RunProcesses(process.pid)
+            for found in runs.values():
+                found.record()
+            if done:
+                return future.result(), list(runs.values())
+            time.sleep(0.05)
 
 
 class CountingClients:

@@ -1,6 +1,6 @@
 """A prod converge killed at any task, then re-run, ends in the same state as a
 clean converge: no second VPC, NAT gateway, EIP, target group, distribution or
-anything else, and nothing missing.
+anything else, and nothing missing; and the killed run leaves no process behind.
 
 `make test` kills the run at a fixed sample of tasks spread over the converge
 (KUMO_CRASH_POINTS sets how many, evenly spread; 1 by default); `make test-all`
@@ -9,10 +9,11 @@ module is talking to AWS. Each test prints the points it tried.
 """
 
 import os
+import time
 
 import pytest
 
-from kumo_testlib import account_inventory, run_playbook
+from kumo_testlib import account_inventory, run_playbook, watched
 
 # In the prod group: the reference is the shared prod stack (tests/conftest.py).
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(name="prod")]
@@ -21,6 +22,8 @@ ENV = "prod"
 # Interruption points in `make test` (one costs a partial and a full prod converge):
 # one, mid-converge, inside a module's AWS calls; every other point lands there.
 SAMPLE = int(os.environ.get("KUMO_CRASH_POINTS", "1"))
+# How long the processes of a killed run may take to notice and exit.
+GRACE = 10
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +38,27 @@ def clean(stacks):
 
 def crash_then_rerun(emulator, task, delay=0.0):
     emulator.reset()
-    crashed = run_playbook(emulator, inventory=f"inventories/{ENV}", crash_at_task=task, crash_delay=delay)
+    crashed, runs = watched(
+        run_playbook, emulator, inventory=f"inventories/{ENV}", crash_at_task=task, crash_delay=delay
+    )
     assert crashed.returncode != 0 and "kumo_crash: killing the run" in crashed.output, crashed.tail()
+    assert_nothing_left(runs, task)
     rerun = run_playbook(emulator, inventory=f"inventories/{ENV}")
     assert rerun.returncode == 0, f"re-run after a crash at task {task} failed:\n{rerun.tail()}"
     return account_inventory(emulator, ENV)
+
+
+def assert_nothing_left(runs, task):
+    """No process of the killed run (its descendants, its session and process
+    group, and theirs) is alive GRACE seconds after the kill."""
+    assert len(runs) == 1, f"expected one playbook run, saw {len(runs)}"
+    end = time.monotonic() + GRACE
+    while runs[0].left() and time.monotonic() < end:
+        time.sleep(0.2)
+    left = runs[0].left()
+    assert not left, f"{GRACE}s after the kill at task {task}, still alive: " + ", ".join(
+        f"pid={p.pid} ppid={p.ppid} sid={p.sid} {p.cmdline}" for p in left
+    )
 
 
 @pytest.mark.parametrize("point", range(SAMPLE))
