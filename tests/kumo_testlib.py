@@ -154,6 +154,25 @@ class PlaybookRun:
         return "\n".join(self.output.splitlines()[-lines:])
 
 
+def playbook_environ(emulator, env=None):
+    """The environment an ansible-playbook run gets: this checkout's ansible.cfg
+    and .venv, no colour, the emulator's endpoint and credentials, then ``env``."""
+    environ = dict(os.environ)
+    environ.update(
+        {
+            "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
+            "ANSIBLE_LOCAL_TEMP": tempfile.gettempdir(),
+            "PATH": f"{VENV_BIN}:{environ.get('PATH', '')}",
+        }
+    )
+    if emulator is not None:
+        environ.update(emulator.environ())
+    environ.update(env or {})
+    return environ
+
+
 def run_playbook(
     emulator,
     playbook="site.yml",
@@ -186,19 +205,7 @@ def run_playbook(
         argv.append("--check")
     if diff:
         argv.append("--diff")
-    environ = dict(os.environ)
-    environ.update(
-        {
-            "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_LOCAL_TEMP": tempfile.gettempdir(),
-            "PATH": f"{VENV_BIN}:{environ.get('PATH', '')}",
-        }
-    )
-    if emulator is not None:
-        environ.update(emulator.environ())
-    environ.update(env or {})
+    environ = playbook_environ(emulator, env)
     if crash_at_task:
         environ.update(
             {
@@ -228,17 +235,7 @@ def start_playbook(emulator, log, playbook="site.yml", inventory="inventories/de
     argv = [str(VENV_BIN / "ansible-playbook"), playbook, "-i", str(inventory)]
     if tags:
         argv += ["--tags", ",".join(tags)]
-    environ = dict(os.environ)
-    environ.update(
-        {
-            "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_LOCAL_TEMP": tempfile.gettempdir(),
-            "PATH": f"{VENV_BIN}:{environ.get('PATH', '')}",
-            **emulator.environ(),
-        }
-    )
+    environ = playbook_environ(emulator)
     return subprocess.Popen(argv, cwd=cwd, env=environ, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
