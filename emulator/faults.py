@@ -4,7 +4,9 @@ we configure carry a converge through.
 
 Configured at run time: ``POST /_kumo/faults`` with JSON
 ``{"rate": 0.2, "kinds": ["throttle", "error", "slow"], "seed": 7, "slow_seconds": 1.5}``;
-``{"rate": 0}`` turns it off. ``GET /_kumo/faults`` returns the settings and
+``{"rate": 0}`` turns it off. ``"agents": ["aws-sdk-go-v2"]`` confines faults to
+requests whose User-Agent starts with one of those (a test holds ecspresso's
+calls, say, and no other tool's). ``GET /_kumo/faults`` returns the settings and
 how many faults were injected, by kind.
 """
 
@@ -75,6 +77,7 @@ class FaultInjector:
         self.rate = 0.0
         self.kinds = KINDS
         self.slow_seconds = 1.0
+        self.agents = ()
         self.random = random.Random(0)  # noqa: S311 (a reproducible draw, not a secret)
         self.injected = dict.fromkeys(KINDS, 0)
         self.lock = threading.Lock()
@@ -84,6 +87,7 @@ class FaultInjector:
             self.rate = float(settings.get("rate", 0))
             self.kinds = tuple(k for k in settings.get("kinds", KINDS) if k in KINDS) or KINDS
             self.slow_seconds = float(settings.get("slow_seconds", 1.0))
+            self.agents = tuple(settings.get("agents", ()))
             self.random = random.Random(settings.get("seed", 0))  # noqa: S311
             self.injected = dict.fromkeys(KINDS, 0)
 
@@ -93,12 +97,15 @@ class FaultInjector:
                 "rate": self.rate,
                 "kinds": list(self.kinds),
                 "slow_seconds": self.slow_seconds,
+                "agents": list(self.agents),
                 "injected": dict(self.injected),
             }
 
-    def draw(self):
-        """The fault to inject for one request, or None."""
+    def draw(self, user_agent=""):
+        """The fault to inject for one request (sent with ``user_agent``), or None."""
         with self.lock:
+            if self.agents and not user_agent.startswith(self.agents):
+                return None
             if self.rate <= 0 or self.random.random() >= self.rate:
                 return None
             kind = self.random.choice(self.kinds)

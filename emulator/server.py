@@ -67,7 +67,7 @@ class RequestLog:
             return self._serve_faults(environ, start_response, body)
         if not path.startswith("/moto-api"):
             region, service, action = describe_request(environ, body)
-            fault = self.faults.draw()
+            fault = self.faults.draw(environ.get("HTTP_USER_AGENT", ""))
             with self.lock:
                 self.entries.append(
                     {

@@ -1,18 +1,75 @@
 """Fixtures: an emulator per environment (per xdist worker), and converged stacks."""
 
 import os
+import time
+import uuid
 
 import pytest
 
-from kumo_testlib import FAULT_RATE, Emulator, Stack, account_inventory, run_playbook
+from kumo_testlib import FAULT_RATE, Emulator, Stack, account_inventory, processes, run_playbook
 
 # Environments the end-to-end suites cover: a fixed sample in `make test`,
 # every one in `make test-all`.
 ENVIRONMENTS = ["dev", "staging", "prod"] if os.environ.get("KUMO_TEST_ALL") else ["dev", "prod"]
 
 
+# Every process a test session starts inherits this variable (xdist workers,
+# emulators, ansible-playbook and what it starts, ecspresso): the session finds
+# what it left behind by it, whatever became of the process's parent.
+SESSION_MARK = "KUMO_TEST_SESSION"
+# How long a process of the session may take to exit once the tests are done.
+LEFT_GRACE = 10
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: converges a stack on the emulator")
+    if not hasattr(config, "workerinput"):  # the controller, before it starts any worker
+        os.environ[SESSION_MARK] = uuid.uuid4().hex
+
+
+def session_processes(mark):
+    """The processes alive now whose environment carries this session's mark,
+    this process and its ancestors (make, a shell) left out."""
+    found, ours = [], set()
+    pid = os.getpid()
+    while pid > 1:
+        ours.add(pid)
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+                pid = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            break
+    for process in processes().values():
+        if process.pid in ours:
+            continue
+        try:
+            with open(f"/proc/{process.pid}/environ", "rb") as environ:
+                marked = f"{SESSION_MARK}={mark}".encode() in environ.read().split(b"\0")
+            with open(f"/proc/{process.pid}/stat", encoding="utf-8") as stat:
+                zombie = stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+        except OSError:  # gone, or not ours to read
+            continue
+        if marked and not zombie:
+            found.append(process)
+    return found
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the session when a process it started outlives it (after the xdist
+    workers, the emulators and every playbook run had LEFT_GRACE to exit)."""
+    mark = os.environ.get(SESSION_MARK)
+    if hasattr(session.config, "workerinput") or not mark:
+        return
+    end = time.monotonic() + LEFT_GRACE
+    left = session_processes(mark)
+    while left and time.monotonic() < end:
+        time.sleep(0.5)
+        left = session_processes(mark)
+    if left:
+        listed = "\n".join(f"  pid={p.pid} ppid={p.ppid} sid={p.sid} {p.cmdline}" for p in left)
+        session.config.get_terminal_writer().line(f"Processes the tests started are still running:\n{listed}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_runtest_setup(item):

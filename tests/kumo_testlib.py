@@ -154,6 +154,22 @@ class PlaybookRun:
         return "\n".join(self.output.splitlines()[-lines:])
 
 
+def playbook_argv(playbook, inventory, tags=None, skip_tags=None, extra_vars=None, check=False, diff=False):
+    """The ansible-playbook command line of a test run."""
+    argv = [str(VENV_BIN / "ansible-playbook"), playbook, "-i", str(inventory)]
+    if tags:
+        argv += ["--tags", ",".join(tags)]
+    if skip_tags:
+        argv += ["--skip-tags", ",".join(skip_tags)]
+    if extra_vars:
+        argv += ["-e", json.dumps(extra_vars)]
+    if check:
+        argv.append("--check")
+    if diff:
+        argv.append("--diff")
+    return argv
+
+
 def playbook_environ(emulator, env=None):
     """The environment an ansible-playbook run gets: this checkout's ansible.cfg
     and .venv, no colour, the emulator's endpoint and credentials, then ``env``."""
@@ -194,17 +210,7 @@ def run_playbook(
     since the default fast path would skip a layer that matches its record."""
     if refresh:
         extra_vars = {**(extra_vars or {}), "kumo_refresh": refresh}
-    argv = [str(VENV_BIN / "ansible-playbook"), playbook, "-i", str(inventory)]
-    if tags:
-        argv += ["--tags", ",".join(tags)]
-    if skip_tags:
-        argv += ["--skip-tags", ",".join(skip_tags)]
-    if extra_vars:
-        argv += ["-e", json.dumps(extra_vars)]
-    if check:
-        argv.append("--check")
-    if diff:
-        argv.append("--diff")
+    argv = playbook_argv(playbook, inventory, tags, skip_tags, extra_vars, check, diff)
     environ = playbook_environ(emulator, env)
     if crash_at_task:
         environ.update(
@@ -228,13 +234,13 @@ def run_playbook(
     return PlaybookRun(argv, completed.returncode, completed.stdout + completed.stderr)
 
 
-def start_playbook(emulator, log, playbook="site.yml", inventory="inventories/dev", tags=None, cwd=ROOT):
+def start_playbook(
+    emulator, log, playbook="site.yml", inventory="inventories/dev", tags=None, extra_vars=None, cwd=ROOT
+):
     """Start a playbook on the emulator in the background, as run_playbook runs
     it (its own session, so its pid is its session and process group id), with
     its output in the open file ``log``; returns the Popen."""
-    argv = [str(VENV_BIN / "ansible-playbook"), playbook, "-i", str(inventory)]
-    if tags:
-        argv += ["--tags", ",".join(tags)]
+    argv = playbook_argv(playbook, inventory, tags, extra_vars=extra_vars)
     environ = playbook_environ(emulator)
     return subprocess.Popen(argv, cwd=cwd, env=environ, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 

@@ -1,4 +1,5 @@
 import json
+import urllib.error
 import urllib.request
 
 import boto3
@@ -62,3 +63,27 @@ def test_botocore_retries_carry_calls_through_a_share_of_faults(emulator_url, fa
         ec2.describe_vpcs()
     injected = json.load(urllib.request.urlopen(emulator_url + "/_kumo/faults"))["injected"]
     assert injected["throttle"] + injected["error"] > 0
+
+
+def test_faults_can_be_confined_to_one_tool(emulator_url, faults):
+    """``agents`` limits faults to requests whose User-Agent starts with one of
+    them: here botocore's calls are spared and another tool's are not."""
+    state = faults(rate=1, kinds=["throttle"], agents=["aws-sdk-go-v2"])
+    assert state["agents"] == ["aws-sdk-go-v2"]
+    client(emulator_url, "ecs", attempts=1).list_clusters()  # Boto3/... is spared
+    request = urllib.request.Request(
+        emulator_url + "/",
+        data=b"{}",
+        method="POST",
+        headers={
+            "User-Agent": "aws-sdk-go-v2/1.24.1 os/linux lang/go#1.26",
+            "X-Amz-Target": "AmazonEC2ContainerServiceV20141113.ListClusters",
+            "Content-Type": "application/x-amz-json-1.1",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20261201/ap-northeast-1/ecs/aws4_request, "
+            "SignedHeaders=host, Signature=0",
+        },
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request)
+    assert json.load(caught.value)["__type"] == "ThrottlingException"
+    assert json.load(urllib.request.urlopen(emulator_url + "/_kumo/faults"))["injected"]["throttle"] == 1
