@@ -22,7 +22,10 @@ description:
     before anything runs.
   - O(command=deploy) first runs C(ecspresso diff). When the local task and service
     definitions already match the service (empty diff), nothing runs and the result
-    is C(changed=false). Otherwise C(ecspresso deploy) registers a new task definition
+    is C(changed=false); if a deployment of the service is still in progress then (a
+    run stopped while it waited, say) and O(wait) is set, C(ecspresso wait) waits for
+    it first, and the task fails if ECS rolled that deployment back. Otherwise
+    C(ecspresso deploy) registers a new task definition
     and rolls the service, waiting until it is stable (C(--wait-until stable) from
     v2.5.0, whose v2.6.0+ default would be C(deployed)); ecspresso v2 creates the
     service when it does not exist yet, with O(initial_tasks) tasks when given. In
@@ -49,6 +52,10 @@ description:
     C(env)/C(must_env) templates.
   - A failed ecspresso run fails the task with ecspresso's own error line in C(msg)
     and its full output in C(stdout)/C(stderr).
+  - When the module is told to stop (SIGTERM, SIGINT or SIGHUP; Mitogen sends SIGTERM
+    when the run that started the module is gone), it stops ecspresso first, which
+    ends its AWS calls and its wait. A deployment ecspresso had started is then left
+    to ECS, which finishes it or, with the deployment circuit breaker, rolls it back.
 author:
   - Kumo developers (@kumo-platform)
 options:
@@ -261,6 +268,13 @@ rolled_back:
   returned: when a deploy that waited on an existing service failed
   type: bool
   version_added: 0.4.0
+waited_for_deployment:
+  description:
+    - With O(command=deploy), whether the service was already on the definitions but a
+      deployment of it was still in progress, which the module waited for.
+  returned: when O(command) is deploy
+  type: bool
+  version_added: 0.5.0
 differences:
   description: The unified diff of C(ecspresso diff) (empty when nothing differs).
   returned: when O(command) is deploy or diff
@@ -273,6 +287,8 @@ differs:
 
 import os
 import re
+import signal
+import subprocess
 
 try:
     import botocore
@@ -292,6 +308,9 @@ _COMMANDS = ["deploy", "rollback", "diff", "verify", "render", "status", "scale"
 # The oldest ecspresso the module supports, and what it assumes of a version it cannot read.
 OLDEST_SUPPORTED = (2, 3, 0)
 NEWEST_ASSUMED = (2, 999, 0)
+
+# Seconds ecspresso gets to end its AWS calls after SIGTERM before it is killed.
+STOP_GRACE = 5
 
 # Every flag the module passes to ecspresso, and the first v2 release that has it.
 # The argument lists below take flags only from here, so a flag a release lacks is
@@ -509,6 +528,10 @@ class Ecspresso:
         self.last = {"command": [], "rc": 0, "stdout": "", "stderr": ""}
         self.version = ""  # as returned
         self.release = None  # (major, minor, patch), None when unreadable
+        self.process = None  # the ecspresso process running now
+
+    def _started(self, process):
+        self.process = process
 
     def _global_args(self, masked):
         params = self.module.params
@@ -528,7 +551,10 @@ class Ecspresso:
     def run(self, *command, check=True, global_args=True):
         options = self._global_args(masked=False) if global_args else []
         shown = self._global_args(masked=True) if global_args else []
-        rc, stdout, stderr = self.module.run_command([self.binary, *options, *command], environ_update=self.environ)
+        rc, stdout, stderr = self.module.run_command(
+            [self.binary, *options, *command], environ_update=self.environ, before_communicate_callback=self._started
+        )
+        self.process = None
         self.last = {
             "command": [self.binary, *shown, *command],
             "rc": rc,
@@ -538,6 +564,19 @@ class Ecspresso:
         if rc != 0 and check:
             self.fail(command[0])
         return stdout
+
+    def stop(self):
+        """End the ecspresso run in progress, if any: SIGTERM, on which ecspresso
+        cancels its AWS calls and exits, then SIGKILL after STOP_GRACE seconds."""
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_GRACE)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
     def fail(self, action, msg=None, **extra):
         error = last_error(self.last["stderr"], self.last["stdout"])
@@ -686,6 +725,59 @@ def circuit_breaker_rollback(service, registered_before, latest):
     return ""
 
 
+def stop_with_module(ecspresso):
+    """Stop ecspresso when this module process is told to stop, then stop as told.
+
+    ecspresso is a child of this process, not of the run: without this, a run
+    that is interrupted, or killed, leaves it waiting on ECS for up to its
+    timeout. Signal handlers can only be set in the main thread; elsewhere the
+    module runs without them."""
+
+    def _stop(signum, frame):
+        ecspresso.stop()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        try:
+            signal.signal(signum, _stop)
+        except ValueError:
+            return
+
+
+def deployment_in_progress(service):
+    """Whether ECS is still rolling the service: a rollout in progress, or an old
+    deployment not yet drained."""
+    deployments = (service or {}).get("deployments", [])
+    return len(deployments) > 1 or any(d.get("rolloutState") == "IN_PROGRESS" for d in deployments)
+
+
+def wait_for_deployment(module, ecspresso, reader, before, result):
+    """The definitions already match the service, but its deployment was still
+    in progress: wait for it and fail as a failed deploy when ECS rolled it back."""
+    ecspresso.run("wait", check=False)
+    after = reader.read()
+    running = (after or {}).get("taskDefinition", "")
+    rolled_back = running != before.get("taskDefinition")
+    if ecspresso.last["rc"] != 0 or rolled_back:
+        ecspresso.fail(
+            "wait",
+            msg=(
+                f"ECS rolled the deployment of {before.get('taskDefinition')} back (deployment circuit breaker); "
+                f"the service runs {running}"
+            )
+            if rolled_back
+            else None,
+            rolled_back=rolled_back,
+            task_definition_arn=running,
+            # what it ran before this deployment is not known here: nothing for a rescue to roll back to
+            previous_task_definition_arn=running,
+            service=service_state(after),
+            **result,
+        )
+    finish(module, ecspresso, reader, False, before, **result)
+
+
 def deploy(module, ecspresso, reader):
     before = reader.read()
     params = module.params
@@ -697,10 +789,13 @@ def deploy(module, ecspresso, reader):
     differences = ecspresso.diff()
     differs = bool(differences.strip())
     force = module.params["force_new_deployment"]
-    result = {"differences": differences, "differs": differs}
+    in_progress = bool(params["wait"] and not differs and not force and deployment_in_progress(before))
+    result = {"differences": differences, "differs": differs, "waited_for_deployment": in_progress}
     if module._diff:
         old, new = split_unified(differences)
         result["diff"] = {"before": old, "after": new, "before_header": "service", "after_header": "definitions"}
+    if in_progress and not module.check_mode:
+        wait_for_deployment(module, ecspresso, reader, before, result)
     if not differs and not force:
         finish(module, ecspresso, reader, False, before, **result)
     if module.check_mode:
@@ -796,6 +891,7 @@ def main():
     if not os.path.isfile(module.params["config"]):
         module.fail_json(msg=f"The ecspresso configuration '{module.params['config']}' (config) does not exist")
     ecspresso = Ecspresso(module, binary)
+    stop_with_module(ecspresso)
     ecspresso.check_version()
     if command == "deploy":
         try:

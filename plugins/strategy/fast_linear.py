@@ -21,6 +21,11 @@ description:
   - Every process it forks from C(ansible-playbook) (Ansible's task workers,
     Mitogen's multiplexer) asks Linux to kill it when C(ansible-playbook) dies,
     so a run killed by any signal, SIGKILL included, leaves no process behind.
+  - SIGTERM stops a run as Ctrl-C (SIGINT) does: the task in flight is
+    stopped, nothing after it runs, and the run says where it stopped (the
+    task, and the task's C(kumo_on_interrupt) variable, which says what the
+    interruption leaves behind, e.g. a layer not recorded as converged or a
+    deployment left to ECS) before C(ansible-playbook) exits with code 99.
   - Falls back to the plain C(linear) strategy, with a warning, when the
     C(mitogen) package is not installed.
   - "C(make bench) measures it against C(linear): see README.md."
@@ -34,6 +39,7 @@ import signal
 import sys
 
 from ansible.plugins.strategy.linear import StrategyModule as _Linear
+from ansible.template import Templar
 from ansible.utils.display import Display
 
 try:
@@ -116,6 +122,55 @@ def _mux_main_dying_with_controller(worker_main):
     return _worker_main
 
 
+class _ReportsInterruption:
+    """Stop on SIGTERM as on SIGINT, and say where the run stopped.
+
+    ansible-core stops a run on SIGINT: its handler passes the signal on to the
+    task workers and raises KeyboardInterrupt, and ansible-playbook exits 99.
+    On SIGTERM it passes the signal on and then dies of it, saying nothing.
+    Here both take the SIGINT path, and the strategy names the task it last
+    started and renders that task's ``kumo_on_interrupt`` (set where a task's
+    interruption has consequences worth saying) before the run ends."""
+
+    def _queue_task(self, host, task, task_vars, play_context):
+        self._kumo_last_started = (task, task_vars)
+        return super()._queue_task(host, task, task_vars, play_context)
+
+    def _where_it_stopped(self, signame):
+        task, task_vars = getattr(self, "_kumo_last_started", (None, {}))
+        if task is None:
+            return f"{signame}: the run stopped before its first task"
+        templar = Templar(loader=self._loader, variables=task_vars)
+        lines = [f"{signame}: the run stopped in task '{_rendered(templar, task.get_name())}'"]
+        note = task_vars.get("kumo_on_interrupt")
+        if note:
+            lines.append(" ".join(str(_rendered(templar, note)).split()))
+        return "\n".join(lines)
+
+    def run(self, iterator, play_context, *args, **kwargs):
+        self._kumo_signal = "SIGINT"
+        previous = signal.signal(signal.SIGTERM, self._stop_on_sigterm)
+        try:
+            return super().run(iterator, play_context, *args, **kwargs)
+        except KeyboardInterrupt:
+            Display().error(self._where_it_stopped(self._kumo_signal), wrap_text=False)
+            raise
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    def _stop_on_sigterm(self, signum, frame):
+        self._kumo_signal = "SIGTERM"
+        signal.signal(signum, signal.SIG_DFL)  # a second SIGTERM ends the run at once
+        self._tqm._signal_handler(signal.SIGINT, frame)  # passes SIGINT on to the workers, raises KeyboardInterrupt
+
+
+def _rendered(templar, value):
+    try:
+        return templar.template(value)
+    except Exception:  # pylint: disable=broad-exception-caught
+        return value  # an interrupted run still says what it can
+
+
 if ansible_mitogen is not None:
     # Mitogen installs wrap_worker__run as WorkerProcess.run for each strategy
     # run (and removes it after): wrapping it there confines the change to runs
@@ -130,12 +185,12 @@ if ansible_mitogen is not None:
         ansible_mitogen.services.ContextService._connect
     )
 
-    class StrategyModule(ansible_mitogen.strategy.StrategyMixin, _Linear):
+    class StrategyModule(_ReportsInterruption, ansible_mitogen.strategy.StrategyMixin, _Linear):
         pass
 
 else:
 
-    class StrategyModule(_Linear):
+    class StrategyModule(_ReportsInterruption, _Linear):
         def __init__(self, tqm):
             Display().warning("kumo.platform.fast_linear: mitogen is not installed; running the plain linear strategy")
             super().__init__(tqm)

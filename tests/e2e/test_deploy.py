@@ -18,17 +18,21 @@ each step, so the tests do not depend on their order: rel1, rel1 again, a
 check-mode plan, rel2, rel2 again, rel3-broken (the play fails, rel2 keeps
 serving), ecspresso's other commands on the frontend (render, status, verify,
 scale up and back, rollback: tests/e2e/playbooks/ecspresso_commands.yml),
-then the teardown and a second teardown.
+a release interrupted (SIGINT, as Ctrl-C sends it) while ecspresso waits on
+ECS, then run again, and one killed (SIGKILL), then the teardown and a
+second teardown.
 """
 
 import json
+import os
 import re
+import signal
 import subprocess
 import time
 
 import pytest
 
-from kumo_testlib import REGION, VENV_BIN, account_inventory, run_playbook
+from kumo_testlib import REGION, VENV_BIN, RunProcesses, account_inventory, run_playbook, start_playbook
 
 pytestmark = pytest.mark.e2e
 
@@ -41,6 +45,12 @@ XRAY = {"dev": False, "staging": True, "prod": True}
 PORTS = {"frontend": 3000, "backend": 3001}
 SERVICES = ("frontend", "backend")
 ECS_WRITES = ("RegisterTaskDefinition", "CreateService", "UpdateService", "DeregisterTaskDefinition")
+# Stopping a deploy while ecspresso waits on ECS: the emulator holds ecspresso's
+# calls (aws-sdk-go-v2) this long.
+ECSPRESSO_AGENT = "aws-sdk-go-v2"
+HELD = 30
+# How long the processes of a stopped run may take to exit.
+GRACE = 10
 STORY = (
     ("rel1", "rel1", False),
     ("rel1_again", "rel1", False),
@@ -188,6 +198,15 @@ def released(request, env, emulator_factory, tmp_path_factory):
         for name in SERVICES
     }
 
+    # A release stopped by Ctrl-C while ecspresso waits on ECS, then run again; one killed.
+    deploy = {"inventory": f"inventories/{env}", "extra_vars": {**extra, "image_tag": "rel4"}}
+    story["rel4_interrupted"] = stop_a_deploy(emulator, work / "rel4.log", signum=signal.SIGINT, **deploy)
+    story["states"]["rel4_interrupted"] = snapshot(emulator, env, distribution)
+    story["runs"]["rel4_resumed"] = run_playbook(emulator, playbook="playbooks/deploy.yml", **deploy)
+    story["states"]["rel4_resumed"] = snapshot(emulator, env, distribution)
+    deploy["extra_vars"]["image_tag"] = "rel5"
+    story["rel5_killed"] = stop_a_deploy(emulator, work / "rel5.log", signum=signal.SIGKILL, **deploy)
+
     teardown = {"kumo_teardown_keep_logs": False, "teardown_confirm": env}
     story["down"] = run_playbook(
         emulator, playbook="playbooks/teardown.yml", inventory=f"inventories/{env}", extra_vars=teardown
@@ -208,6 +227,41 @@ def released(request, env, emulator_factory, tmp_path_factory):
     )
     story.update(emulator=emulator, bucket=bucket, distribution=distribution)
     return story
+
+
+def stop_a_deploy(emulator, log_path, inventory, extra_vars, signum):
+    """Start a deploy; once ecspresso has asked ECS to roll the frontend
+    (UpdateService), hold ecspresso's calls and send ``signum`` to the run's
+    process group. Returns the run's exit code, its output, and what is still
+    alive of it GRACE seconds later (ecspresso included)."""
+    emulator.clear_requests()  # an earlier run's UpdateService is not this one's
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = start_playbook(
+            emulator, log, playbook="playbooks/deploy.yml", inventory=inventory, extra_vars=extra_vars
+        )
+        run = RunProcesses(process.pid)
+        try:
+            end = time.monotonic() + 300
+            while not any(
+                r["action"] == "UpdateService" and r["agent"].startswith(ECSPRESSO_AGENT) for r in emulator.requests()
+            ):
+                assert process.poll() is None and time.monotonic() < end, log_path.read_text(encoding="utf-8")
+                run.record()
+                time.sleep(0.05)
+            emulator.faults(rate=1.0, kinds=["slow"], slow_seconds=HELD, agents=[ECSPRESSO_AGENT])
+            time.sleep(1)  # ecspresso's next call (its wait) is held now
+            assert any("ecspresso" in p.cmdline and " deploy" in p.cmdline for p in run.record().values())
+            os.killpg(process.pid, signum)
+            returncode = process.wait(timeout=60)
+            end = time.monotonic() + GRACE
+            while run.left() and time.monotonic() < end:
+                time.sleep(0.2)
+            left = [f"pid={p.pid} ppid={p.ppid} sid={p.sid} {p.cmdline}" for p in run.left()]
+        finally:
+            for leftover in run.left():
+                os.kill(leftover.pid, signal.SIGKILL)
+            emulator.faults(rate=0)
+    return returncode, log_path.read_text(encoding="utf-8"), left
 
 
 def ecs_writes(requests):
@@ -451,6 +505,34 @@ def test_teardown_of_the_running_stack_leaves_nothing_of_the_environment(release
     again = released["down_again"]
     assert again.returncode == 0, again.tail()
     assert again.changed == 0, again.changed_tasks()
+
+
+def test_ctrl_c_mid_deploy_leaves_the_rollout_to_ecs_and_the_next_run_carries_on(released, env):
+    returncode, output, left = released["rel4_interrupted"]
+    said = " ".join(output.split())
+    assert returncode == 99, output[-3000:]
+    assert "SIGINT: the run stopped in task 'kumo.platform.deploy : Deploy the service with ecspresso'" in said
+    assert f"while service kumo-{env}-frontend deployed" in said
+    assert "a deployment it had started is left to ECS, which finishes it, or rolls it back" in said
+    assert left == [], "\n".join(left)
+    # ecspresso had rolled the frontend to rel4 when it was stopped; the backend was not reached
+    stopped = released["states"]["rel4_interrupted"]
+    images = {name: stopped["task_definitions"][name]["containerDefinitions"][0]["image"] for name in SERVICES}
+    assert images["frontend"].endswith(":rel4") and not images["backend"].endswith(":rel4")
+
+    resumed, state = released["runs"]["rel4_resumed"], released["states"]["rel4_resumed"]
+    assert resumed.returncode == 0, resumed.tail()
+    for name in SERVICES:
+        td = state["task_definitions"][name]
+        assert td["containerDefinitions"][0]["image"].endswith(f"kumo/{name}:rel4")
+        assert [d["rolloutState"] for d in state["services"][name]["deployments"]] == ["COMPLETED"]
+        assert {t["taskDefinitionArn"] for t in state["tasks"][name]} == {td["taskDefinitionArn"]}
+
+
+def test_a_killed_deploy_leaves_no_process_behind_ecspresso_included(released, env):
+    returncode, output, left = released["rel5_killed"]
+    assert returncode == -signal.SIGKILL, output[-3000:]
+    assert left == [], "\n".join(left)
 
 
 @pytest.mark.parametrize("name", SERVICES)

@@ -12,7 +12,11 @@ that ``make ecspresso`` builds, for ``command=version`` only.
 import json
 import os
 import pathlib
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 
 import boto3
 import pytest
@@ -90,6 +94,16 @@ class ScriptedEcspresso:
     def commands(self):
         """The argument lists after the global options, version checks left out."""
         return [c["argv"][2:] for c in self.calls if c["argv"] != ["version"]]
+
+
+@pytest.fixture(autouse=True)
+def signal_handlers():
+    """The module sets handlers for SIGTERM, SIGINT and SIGHUP (stop_with_module);
+    pytest gets its own back after each test."""
+    kept = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    yield
+    for signum, handler in kept.items():
+        signal.signal(signum, handler)
 
 
 @pytest.fixture
@@ -682,3 +696,126 @@ def test_a_deploy_that_failed_before_changing_anything_is_no_rollback(script, ar
     assert result["failed"] is True and result["rolled_back"] is False
     assert result["msg"] == "ecspresso deploy failed (exit code 2): panic: runtime error: invalid memory address"
     assert result["task_definition_arn"] == arn
+
+
+# --- a deployment still in progress, and stopping ecspresso ----------------------------
+
+
+def service_with(deployments, task_definition="td:2"):
+    return {"serviceName": FAMILY, "taskDefinition": task_definition, "deployments": deployments}
+
+
+@pytest.mark.parametrize(
+    ("deployments", "in_progress"),
+    [
+        ([{"status": "PRIMARY", "rolloutState": "COMPLETED"}], False),
+        ([{"status": "PRIMARY", "rolloutState": "IN_PROGRESS"}], True),
+        (
+            [{"status": "PRIMARY", "rolloutState": "IN_PROGRESS"}, {"status": "ACTIVE", "rolloutState": "COMPLETED"}],
+            True,
+        ),
+        ([{"status": "PRIMARY"}, {"status": "ACTIVE"}], True),  # old tasks still draining
+        ([], False),
+    ],
+)
+def test_a_deployment_is_in_progress_while_ecs_rolls_or_drains(deployments, in_progress):
+    assert ecspresso.deployment_in_progress(service_with(deployments)) is in_progress
+    assert ecspresso.deployment_in_progress(None) is False
+
+
+@pytest.fixture
+def service_reads(monkeypatch):
+    """ServiceReader.read answers from a list: the service before, then after."""
+    reads = []
+    monkeypatch.setattr(ecspresso.ServiceReader, "read", lambda self: reads.pop(0) if len(reads) > 1 else reads[0])
+    return reads
+
+
+ROLLING = [{"status": "PRIMARY", "taskDefinition": "td:2", "rolloutState": "IN_PROGRESS"}]
+DONE = [{"status": "PRIMARY", "taskDefinition": "td:2", "rolloutState": "COMPLETED"}]
+
+
+def test_no_difference_but_a_deployment_in_progress_waits_for_it(script, args, run_module, service_reads):
+    """A run stopped while ecspresso waited left ECS rolling; the next run waits for it."""
+    service_reads += [service_with(ROLLING), service_with(DONE)]
+    result = run_module(ecspresso, args())
+    assert script.commands() == [["diff"], ["wait"]]
+    assert result["changed"] is False and result["waited_for_deployment"] is True
+    assert result["task_definition_arn"] == "td:2"
+
+
+def test_a_deployment_ecs_rolled_back_while_nobody_waited_fails_the_next_run(script, args, run_module, service_reads):
+    rolled_back = [{"status": "PRIMARY", "taskDefinition": "td:1", "rolloutState": "COMPLETED"}]
+    service_reads += [service_with(ROLLING), service_with(rolled_back, task_definition="td:1")]
+    result = run_module(ecspresso, args())
+    assert result["failed"] is True and result["rolled_back"] is True
+    assert result["msg"] == (
+        "ECS rolled the deployment of td:2 back (deployment circuit breaker); the service runs td:1"
+    )
+    # nothing for the role's rescue to roll back: both name what runs now
+    assert result["task_definition_arn"] == result["previous_task_definition_arn"] == "td:1"
+
+
+def test_a_failed_wait_fails_with_ecspresso_s_error(script, args, run_module, service_reads):
+    service_reads += [service_with(ROLLING)]
+    script.answers["wait"] = (1, "", "ERROR context deadline exceeded\n")
+    result = run_module(ecspresso, args())
+    assert result["failed"] is True and result["rolled_back"] is False
+    assert result["msg"] == "ecspresso wait failed (exit code 1): ERROR context deadline exceeded"
+
+
+@pytest.mark.parametrize(("wait", "check_mode"), [(False, False), (True, True)])
+def test_no_wait_for_a_deployment_in_progress_without_wait_or_in_check_mode(
+    script, args, run_module, service_reads, wait, check_mode
+):
+    service_reads += [service_with(ROLLING)]
+    result = run_module(ecspresso, args(wait=wait), check_mode=check_mode)
+    assert script.commands() == [["diff"]]
+    assert result["changed"] is False
+
+
+def test_stop_ends_the_running_ecspresso_with_sigterm_then_sigkill(monkeypatch):
+    monkeypatch.setattr(ecspresso, "STOP_GRACE", 1)
+    runner = ecspresso.Ecspresso.__new__(ecspresso.Ecspresso)
+    # one child exits on SIGTERM, one ignores it and is killed after STOP_GRACE
+    ignores_sigterm = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
+    for command, ends_by in (
+        (["sleep", "60"], -signal.SIGTERM),
+        ([sys.executable, "-c", ignores_sigterm], -signal.SIGKILL),
+    ):
+        runner.process = subprocess.Popen(command)
+        time.sleep(0.3)
+        runner.stop()
+        assert runner.process.returncode == ends_by
+    runner.process = None
+    runner.stop()  # nothing running: nothing to do
+
+
+STOPPED_MODULE = """
+import os, signal, subprocess, sys, time
+from ansible_collections.kumo.platform.plugins.modules import ecspresso
+runner = ecspresso.Ecspresso.__new__(ecspresso.Ecspresso)
+runner.process = subprocess.Popen(["sleep", "60"])
+print(runner.process.pid, flush=True)
+ecspresso.stop_with_module(runner)
+os.kill(os.getpid(), signal.SIG{name})
+time.sleep(30)
+"""
+
+
+@pytest.mark.parametrize("name", ["TERM", "INT", "HUP"])
+def test_a_module_told_to_stop_stops_ecspresso_first_then_itself(name):
+    """Mitogen sends a module process SIGTERM when the run that started it is
+    gone: ecspresso, the module's child, must not outlive it."""
+    collections = REPO / ".collections"
+    process = subprocess.run(
+        [sys.executable, "-c", STOPPED_MODULE.format(name=name)],
+        env={**os.environ, "PYTHONPATH": str(collections)},
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert process.returncode == -getattr(signal, f"SIG{name}"), process.stderr
+    child = int(process.stdout.split()[0])
+    assert not os.path.exists(f"/proc/{child}"), "ecspresso outlived the module"  # stop() waited for it
