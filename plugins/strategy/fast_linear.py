@@ -21,7 +21,7 @@ description:
   - Every process it forks from C(ansible-playbook) (Ansible's task workers,
     Mitogen's multiplexer) asks Linux to kill it when C(ansible-playbook) dies,
     so a run killed by any signal, SIGKILL included, leaves no process behind.
-  - SIGTERM stops a run as Ctrl-C (SIGINT) does: the task in flight is
+  - SIGTERM stops a run as Ctrl-C (SIGINT) does. The task in flight is
     stopped, nothing after it runs, and the run says where it stopped (the
     task, and the task's C(kumo_on_interrupt) variable, which says what the
     interruption leaves behind, e.g. a layer not recorded as converged or a
