@@ -29,8 +29,9 @@ Kinds and the calls that read them (prod: 17 calls, two services):
     The template with its tags, and its $Latest and $Default versions' data
     (2 calls).
 ``auto_scaling_group``
-    Sizes, subnets, launch template, health check, scale-in protection of new
-    instances and tags (1 call). DesiredCapacity is left out: the role sets it
+    Sizes, subnets, launch template or mixed instances policy (a Spot share),
+    Capacity Rebalancing, health check, scale-in protection of new instances
+    and tags (1 call). DesiredCapacity is left out: the role sets it
     only at creation and ECS managed scaling owns it after that.
 ``cluster``, ``capacity_provider``
     Container Insights, capacity providers and default strategy, tags; managed

@@ -13,7 +13,9 @@ description:
   - Sets an Auto Scaling group's C(NewInstancesProtectedFromScaleIn), which an
     ECS capacity provider with managed termination protection requires, and
     optionally the scale-in protection of the instances already in the group.
-  - amazon.aws.autoscaling_group does not manage either setting.
+  - Optionally sets the group's C(CapacityRebalance) too, which a group with
+    Spot Instances in its mixed instances policy wants on.
+  - amazon.aws.autoscaling_group does not manage these settings.
 author:
   - Kumo developers (@kumo-platform)
 options:
@@ -31,6 +33,13 @@ options:
         scale-in protection as O(new_instances_protected_from_scale_in).
     type: bool
     default: true
+  capacity_rebalance:
+    description:
+      - Whether the group's Capacity Rebalancing is on, which replaces a Spot
+        Instance at an elevated risk of interruption before it is interrupted.
+      - When omitted, the module leaves the setting as it is.
+    type: bool
+    version_added: 0.4.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -42,6 +51,11 @@ EXAMPLES = r"""
   kumo.platform.ecs_asg_scale_in_protection:
     auto_scaling_group_name: kumo-prod-ecs
     new_instances_protected_from_scale_in: true
+
+- name: Protect the instances and let Capacity Rebalancing replace Spot Instances at risk
+  kumo.platform.ecs_asg_scale_in_protection:
+    auto_scaling_group_name: kumo-dev-ecs
+    capacity_rebalance: true
 """
 
 RETURN = r"""
@@ -50,6 +64,12 @@ new_instances_protected_from_scale_in:
   returned: always
   type: bool
   sample: true
+capacity_rebalance:
+  description: The group's Capacity Rebalancing setting after the run.
+  returned: always
+  type: bool
+  sample: false
+  version_added: 0.4.0
 instances_changed:
   description: The instances whose scale-in protection the module set.
   returned: always
@@ -78,8 +98,8 @@ def describe_group(client, name):
 
 
 @AWSRetry.jittered_backoff()
-def update_group(client, name, protected):
-    client.update_auto_scaling_group(AutoScalingGroupName=name, NewInstancesProtectedFromScaleIn=protected)
+def update_group(client, name, settings):
+    client.update_auto_scaling_group(AutoScalingGroupName=name, **settings)
 
 
 @AWSRetry.jittered_backoff()
@@ -90,6 +110,7 @@ def set_instance_protection(client, name, instance_ids, protected):
 def group_state(group):
     return {
         "new_instances_protected_from_scale_in": bool(group.get("NewInstancesProtectedFromScaleIn")),
+        "capacity_rebalance": bool(group.get("CapacityRebalance")),
         "instances": {
             i["InstanceId"]: bool(i.get("ProtectedFromScaleIn"))
             for i in group.get("Instances", [])
@@ -101,23 +122,31 @@ def group_state(group):
 def ensure(client, module, group):
     name = module.params["auto_scaling_group_name"]
     protected = module.params["new_instances_protected_from_scale_in"]
+    rebalance = module.params["capacity_rebalance"]
     before = group_state(group)
-    group_differs = before["new_instances_protected_from_scale_in"] != protected
+    # One UpdateAutoScalingGroup call sets whichever group settings differ.
+    group_changes = {}
+    if before["new_instances_protected_from_scale_in"] != protected:
+        group_changes["NewInstancesProtectedFromScaleIn"] = protected
+    if rebalance is not None and before["capacity_rebalance"] != rebalance:
+        group_changes["CapacityRebalance"] = rebalance
     to_change = []
     if module.params["protect_existing_instances"]:
         to_change = sorted(i for i, state in before["instances"].items() if state != protected)
     if not module.check_mode:
-        if group_differs:
-            update_group(client, name, protected)
+        if group_changes:
+            update_group(client, name, group_changes)
         for start in range(0, len(to_change), _BATCH):
             set_instance_protection(client, name, to_change[start : start + _BATCH], protected)
     after = {
         "new_instances_protected_from_scale_in": protected,
+        "capacity_rebalance": before["capacity_rebalance"] if rebalance is None else rebalance,
         "instances": dict(before["instances"], **{i: protected for i in to_change}),
     }
     module.exit_json(
-        changed=group_differs or bool(to_change),
+        changed=bool(group_changes) or bool(to_change),
         new_instances_protected_from_scale_in=protected,
+        capacity_rebalance=after["capacity_rebalance"],
         instances_changed=to_change,
         diff={"before": before, "after": after},
     )
@@ -128,6 +157,7 @@ def main():
         auto_scaling_group_name=dict(type="str", required=True),
         new_instances_protected_from_scale_in=dict(type="bool", default=True),
         protect_existing_instances=dict(type="bool", default=True),
+        capacity_rebalance=dict(type="bool"),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = module.client("autoscaling", retry_decorator=AWSRetry.jittered_backoff())
@@ -138,7 +168,7 @@ def main():
             module.fail_json(msg=f"Auto Scaling group {name} does not exist.")
         ensure(client, module, group)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg=f"Could not set the scale-in protection of {name}")
+        module.fail_json_aws(e, msg=f"Could not set the scale-in protection or Capacity Rebalancing of {name}")
 
 
 if __name__ == "__main__":

@@ -223,6 +223,82 @@ def test_capacity_provider_and_cluster(stack, env):
     assert ecs_tags(cluster["tags"]) == expected_tags(env, f"kumo-{env}-cluster")
 
 
+# A Spot share for dev: half the instances above an On-Demand base of none are
+# Spot, from t3.small or t3a.small.
+SPOT = {
+    "ecs_capacity_on_demand_base_capacity": 0,
+    "ecs_capacity_on_demand_percentage_above_base_capacity": 50,
+    "ecs_capacity_spot_instance_types": ["t3a.small"],
+}
+CREATE_ASG = "kumo.platform.ecs_capacity : Create the Auto Scaling group"
+PLAN_ASG = "kumo.platform.ecs_capacity : Plan the changes to the existing Auto Scaling group"
+
+
+# Last: it switches the shared dev stack (in the dev group) to a Spot share and
+# back to the inventory's 100 % On-Demand, which the last converge leaves as built.
+@pytest.mark.xdist_group(name="dev")
+def test_a_spot_share_on_dev_makes_a_mixed_instances_group_and_back(stacks):
+    stack = stacks["dev"]
+    stack.converged("network", "ecs_capacity")
+    autoscaling = stack.client("autoscaling")
+
+    def group():
+        [found] = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["kumo-dev-ecs"])["AutoScalingGroups"]
+        return found
+
+    built = group()
+    assert "MixedInstancesPolicy" not in built and built["CapacityRebalance"] is False
+
+    spot = stack.run(tags=["ecs_capacity"], extra_vars=SPOT)
+    assert spot.returncode == 0, spot.tail()
+    assert CREATE_ASG in spot.changed_tasks(), spot.changed_tasks()
+    mixed = group()
+    policy = mixed["MixedInstancesPolicy"]
+    spec = policy["LaunchTemplate"]["LaunchTemplateSpecification"]
+    assert (spec["LaunchTemplateName"], spec["Version"]) == ("kumo-dev-ecs", "$Latest")
+    assert [o["InstanceType"] for o in policy["LaunchTemplate"]["Overrides"]] == ["t3.small", "t3a.small"]
+    distribution = policy["InstancesDistribution"]
+    assert distribution["OnDemandBaseCapacity"] == 0
+    assert distribution["OnDemandPercentageAboveBaseCapacity"] == 50
+    assert distribution["SpotAllocationStrategy"] == "price-capacity-optimized"
+    assert mixed["CapacityRebalance"] is True
+    assert mixed["NewInstancesProtectedFromScaleIn"] is True
+    assert (mixed["MinSize"], mixed["MaxSize"]) == (built["MinSize"], built["MaxSize"])
+
+    again = stack.run(tags=["ecs_capacity"], extra_vars=SPOT, refresh="full")
+    assert again.returncode == 0, again.tail()
+    assert again.changed == 0, again.changed_tasks()
+
+    stack.emulator.clear_requests()
+    plan = stack.run(tags=["ecs_capacity"], extra_vars=SPOT, check=True, diff=True, refresh="full")
+    assert plan.returncode == 0, plan.tail()
+    assert plan.changed == 0, plan.changed_tasks()
+    assert "the Auto Scaling group matches the inventory" in plan.output
+    # A plan back to the inventory names the policy and Capacity Rebalancing, and writes nothing.
+    drift = stack.run(tags=["ecs_capacity"], check=True, diff=True, refresh="full")
+    assert drift.returncode == 0, drift.tail()
+    assert PLAN_ASG in drift.changed_tasks(), drift.changed_tasks()
+    start = drift.output.find("TASK [" + PLAN_ASG)
+    asg_plan = drift.output[start : drift.output.find("TASK [", start + 1)]
+    assert "mixed_instances_policy" in asg_plan and "capacity_rebalance" in asg_plan, asg_plan
+    assert "min_size" not in asg_plan and "launch_template:" not in asg_plan, asg_plan
+    writes = stack.emulator.writes()
+    assert writes == [], [(w["service"], w["action"]) for w in writes]
+    assert group()["MixedInstancesPolicy"] == policy
+
+    back = stack.run(tags=["ecs_capacity"])
+    assert back.returncode == 0, back.tail()
+    plain = group()
+    assert "MixedInstancesPolicy" not in plain
+    assert plain["LaunchTemplate"] == built["LaunchTemplate"]
+    assert plain["LaunchTemplate"]["LaunchTemplateName"] == "kumo-dev-ecs"
+    assert plain["CapacityRebalance"] is False
+    assert plain["NewInstancesProtectedFromScaleIn"] is True
+    rerun = stack.run(tags=["ecs_capacity"], refresh="full")
+    assert rerun.returncode == 0, rerun.tail()
+    assert rerun.changed == 0, rerun.changed_tasks()
+
+
 BAD_INPUT = [
     ("instance-type-format", {"ecs_capacity_instance_type": "small"}, ["ecs_capacity_instance_type", "small"]),
     ("min-above-max", {"ecs_capacity_min_size": 4, "ecs_capacity_max_size": 3}, ["ecs_capacity_min_size"]),
