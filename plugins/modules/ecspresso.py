@@ -274,7 +274,7 @@ waited_for_deployment:
       deployment of it was still in progress, which the module waited for.
   returned: when O(command) is deploy
   type: bool
-  version_added: 0.5.0
+  version_added: 0.4.0
 differences:
   description: The unified diff of C(ecspresso diff) (empty when nothing differs).
   returned: when O(command) is deploy or diff
