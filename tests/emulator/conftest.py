@@ -37,6 +37,38 @@ def aws(emulator_url):
 
 
 @pytest.fixture
+def auto_scaling_group(aws):
+    """auto_scaling_group(name, mixed=None, **settings) -> (autoscaling client,
+    launch template id): a new t3.small launch template ``name`` and a group
+    ``name`` on it in ap-northeast-1a (MinSize 0, MaxSize 1 unless ``settings``
+    say otherwise). ``mixed``, InstancesDistribution and instance types, makes
+    it a mixed instances group on that template instead."""
+
+    def create(name, mixed=None, **settings):
+        template = aws("ec2").create_launch_template(
+            LaunchTemplateName=name, LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.small"}
+        )["LaunchTemplate"]["LaunchTemplateId"]
+        spec = {"LaunchTemplateId": template, "Version": "$Latest"}
+        if mixed is None:
+            launch = {"LaunchTemplate": spec}
+        else:
+            distribution, types = mixed
+            overrides = [{"InstanceType": t} for t in types]
+            launch = {
+                "MixedInstancesPolicy": {
+                    "LaunchTemplate": {"LaunchTemplateSpecification": spec, "Overrides": overrides},
+                    "InstancesDistribution": distribution,
+                }
+            }
+        autoscaling = aws("autoscaling")
+        group = {"MinSize": 0, "MaxSize": 1, "AvailabilityZones": ["ap-northeast-1a"], **launch, **settings}
+        autoscaling.create_auto_scaling_group(AutoScalingGroupName=name, **group)
+        return autoscaling, template
+
+    return create
+
+
+@pytest.fixture
 def ecs_world(aws):
     """ecs_world(instance_type='t3.small', desired=1, max_size=3) -> a namespace
     with a cluster whose Auto Scaling group launches container instances

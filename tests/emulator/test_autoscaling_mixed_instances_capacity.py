@@ -3,33 +3,13 @@ import pytest
 POLICY_TYPES = ["t3.small", "t3a.small"]
 
 
-def _template(aws, name):
-    return aws("ec2").create_launch_template(
-        LaunchTemplateName=name, LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.small"}
-    )["LaunchTemplate"]["LaunchTemplateId"]
-
-
-def _mixed_group(aws, name, desired, base, percent):
-    template = _template(aws, name)
-    autoscaling = aws("autoscaling")
-    autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName=name,
-        MixedInstancesPolicy={
-            "LaunchTemplate": {
-                "LaunchTemplateSpecification": {"LaunchTemplateId": template, "Version": "$Latest"},
-                "Overrides": [{"InstanceType": t} for t in POLICY_TYPES],
-            },
-            "InstancesDistribution": {
-                "OnDemandBaseCapacity": base,
-                "OnDemandPercentageAboveBaseCapacity": percent,
-                "SpotAllocationStrategy": "price-capacity-optimized",
-            },
-        },
-        MinSize=0,
-        MaxSize=5,
-        DesiredCapacity=desired,
-        AvailabilityZones=["ap-northeast-1a"],
-    )
+def _mixed_group(auto_scaling_group, name, desired, base, percent):
+    distribution = {
+        "OnDemandBaseCapacity": base,
+        "OnDemandPercentageAboveBaseCapacity": percent,
+        "SpotAllocationStrategy": "price-capacity-optimized",
+    }
+    autoscaling, _ = auto_scaling_group(name, mixed=(distribution, POLICY_TYPES), MaxSize=5, DesiredCapacity=desired)
     return autoscaling
 
 
@@ -46,15 +26,15 @@ def instances(autoscaling, name):
         ("mixed-all-spot", 4, 0, 0),
     ],
 )
-def test_a_mixed_group_runs_its_desired_capacity(aws, name, desired, base, percent):
-    autoscaling = _mixed_group(aws, name, desired, base, percent)
+def test_a_mixed_group_runs_its_desired_capacity(auto_scaling_group, name, desired, base, percent):
+    autoscaling = _mixed_group(auto_scaling_group, name, desired, base, percent)
     running = instances(autoscaling, name)
     assert len(running) == desired
     assert {i["LifecycleState"] for i in running} == {"InService"}
 
 
-def test_setting_the_desired_capacity_scales_a_mixed_group_out_and_in(aws):
-    autoscaling = _mixed_group(aws, "mixed-rescaled", 0, 0, 50)
+def test_setting_the_desired_capacity_scales_a_mixed_group_out_and_in(auto_scaling_group):
+    autoscaling = _mixed_group(auto_scaling_group, "mixed-rescaled", 0, 0, 50)
     assert instances(autoscaling, "mixed-rescaled") == []
     autoscaling.set_desired_capacity(AutoScalingGroupName="mixed-rescaled", DesiredCapacity=3)
     assert len(instances(autoscaling, "mixed-rescaled")) == 3
@@ -62,17 +42,8 @@ def test_setting_the_desired_capacity_scales_a_mixed_group_out_and_in(aws):
     assert len(instances(autoscaling, "mixed-rescaled")) == 1
 
 
-def test_a_plain_group_is_unchanged(aws):
-    template = _template(aws, "plain-capacity")
-    autoscaling = aws("autoscaling")
-    autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName="plain-capacity",
-        LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"},
-        MinSize=0,
-        MaxSize=5,
-        DesiredCapacity=1,
-        AvailabilityZones=["ap-northeast-1a"],
-    )
+def test_a_plain_group_is_unchanged(auto_scaling_group):
+    autoscaling, _ = auto_scaling_group("plain-capacity", MaxSize=5, DesiredCapacity=1)
     assert len(instances(autoscaling, "plain-capacity")) == 1
     autoscaling.set_desired_capacity(AutoScalingGroupName="plain-capacity", DesiredCapacity=3)
     assert len(instances(autoscaling, "plain-capacity")) == 3

@@ -2,30 +2,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 
-def _group(aws, name, **settings):
-    ec2 = aws("ec2")
-    template = ec2.create_launch_template(
-        LaunchTemplateName=name, LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.small"}
-    )["LaunchTemplate"]["LaunchTemplateId"]
-    autoscaling = aws("autoscaling")
-    autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName=name,
-        LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"},
-        MinSize=0,
-        MaxSize=1,
-        AvailabilityZones=["ap-northeast-1a"],
-        **settings,
-    )
-    return autoscaling
-
-
 def rebalancing(autoscaling, name):
     [group] = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"]
     return group["CapacityRebalance"]
 
 
-def test_an_update_turns_capacity_rebalancing_on_and_off(aws):
-    autoscaling = _group(aws, "rebalance-toggle")
+def test_an_update_turns_capacity_rebalancing_on_and_off(auto_scaling_group):
+    autoscaling, _ = auto_scaling_group("rebalance-toggle")
     assert rebalancing(autoscaling, "rebalance-toggle") is False
     autoscaling.update_auto_scaling_group(AutoScalingGroupName="rebalance-toggle", CapacityRebalance=True)
     assert rebalancing(autoscaling, "rebalance-toggle") is True
@@ -33,8 +16,8 @@ def test_an_update_turns_capacity_rebalancing_on_and_off(aws):
     assert rebalancing(autoscaling, "rebalance-toggle") is False
 
 
-def test_an_update_without_it_leaves_capacity_rebalancing_alone(aws):
-    autoscaling = _group(aws, "rebalance-kept", CapacityRebalance=True)
+def test_an_update_without_it_leaves_capacity_rebalancing_alone(auto_scaling_group):
+    autoscaling, _ = auto_scaling_group("rebalance-kept", CapacityRebalance=True)
     autoscaling.update_auto_scaling_group(AutoScalingGroupName="rebalance-kept", MaxSize=2)
     assert rebalancing(autoscaling, "rebalance-kept") is True
 

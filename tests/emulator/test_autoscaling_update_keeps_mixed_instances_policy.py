@@ -6,38 +6,13 @@ DISTRIBUTION = {
 }
 
 
-def _mixed_group(aws, name):
-    template = aws("ec2").create_launch_template(
-        LaunchTemplateName=name, LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.small"}
-    )["LaunchTemplate"]["LaunchTemplateId"]
-    autoscaling = aws("autoscaling")
-    autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName=name,
-        LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"},
-        MinSize=0,
-        MaxSize=2,
-        AvailabilityZones=["ap-northeast-1a"],
-    )
-    autoscaling.update_auto_scaling_group(
-        AutoScalingGroupName=name,
-        MixedInstancesPolicy={
-            "LaunchTemplate": {
-                "LaunchTemplateSpecification": {"LaunchTemplateId": template, "Version": "$Latest"},
-                "Overrides": [{"InstanceType": t} for t in POLICY_TYPES],
-            },
-            "InstancesDistribution": DISTRIBUTION,
-        },
-    )
-    return autoscaling, template
-
-
 def group(autoscaling, name):
     [found] = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"]
     return found
 
 
-def test_an_update_of_other_settings_keeps_the_policy(aws):
-    autoscaling, template = _mixed_group(aws, "mixed-kept")
+def test_an_update_of_other_settings_keeps_the_policy(auto_scaling_group):
+    autoscaling, template = auto_scaling_group("mixed-kept", mixed=(DISTRIBUTION, POLICY_TYPES), MaxSize=2)
     before = group(autoscaling, "mixed-kept")["MixedInstancesPolicy"]
     autoscaling.update_auto_scaling_group(
         AutoScalingGroupName="mixed-kept", MaxSize=3, NewInstancesProtectedFromScaleIn=True
@@ -51,8 +26,8 @@ def test_an_update_of_other_settings_keeps_the_policy(aws):
     assert after["MixedInstancesPolicy"]["InstancesDistribution"] == DISTRIBUTION
 
 
-def test_an_update_naming_a_launch_template_replaces_the_policy(aws):
-    autoscaling, template = _mixed_group(aws, "mixed-replaced")
+def test_an_update_naming_a_launch_template_replaces_the_policy(auto_scaling_group):
+    autoscaling, template = auto_scaling_group("mixed-replaced", mixed=(DISTRIBUTION, POLICY_TYPES), MaxSize=2)
     autoscaling.update_auto_scaling_group(
         AutoScalingGroupName="mixed-replaced", LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"}
     )
@@ -61,8 +36,8 @@ def test_an_update_naming_a_launch_template_replaces_the_policy(aws):
     assert after["LaunchTemplate"]["LaunchTemplateName"] == "mixed-replaced"
 
 
-def test_a_plain_group_stays_plain(aws):
-    autoscaling, template = _mixed_group(aws, "plain-kept")
+def test_a_plain_group_stays_plain(auto_scaling_group):
+    autoscaling, template = auto_scaling_group("plain-kept", mixed=(DISTRIBUTION, POLICY_TYPES), MaxSize=2)
     autoscaling.update_auto_scaling_group(
         AutoScalingGroupName="plain-kept", LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"}
     )
