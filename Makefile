@@ -70,7 +70,7 @@ molecule: install ## one molecule scenario per role, on the emulator
 MOLECULE_SAMPLE := network
 
 test: lint sanity ## everything: lint, sanity, unit, end-to-end (dev, prod), a molecule sample
-	$(BIN)/pytest tests -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest tests -n 2 --durations=15 $(PYTEST_ARGS)
 	@MOLECULE_SCENARIOS="$(MOLECULE_SAMPLE)" scripts/molecule.sh
 
 test-all: lint sanity ## the exhaustive runs (every environment, every crash point, every molecule scenario)
