@@ -17,10 +17,15 @@ import sys
 from html import escape
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
-ROLES = ["network", "endpoints", "ecs_capacity", "alb", "cdn_waf", "monitoring", "deploy"]
+# The collection as `make install` links it (the loader is shared with scripts/cost.py).
+sys.path.insert(0, str(ROOT / ".collections"))
+from ansible_collections.kumo.platform.plugins.plugin_utils.inventory import (  # noqa: E402
+    InventoryError,
+    environments,
+    load_vars,
+)
+
 # SPEC "Network": used only while neither the inventory nor roles/endpoints sets the lists.
 SPEC_INTERFACE_ENDPOINTS = ["ecr.dkr", "ecr.api", "logs", "ecs", "ssm"]
 SPEC_GATEWAY_ENDPOINTS = ["s3"]
@@ -54,33 +59,6 @@ rect.panel {{ fill: #ffffff; stroke: #aab7b8; stroke-width: 1; }}
 path.flow {{ stroke: #34495e; stroke-width: 1.6; fill: none; marker-end: url(#arrow); }}
 path.route {{ stroke: #dc7633; stroke-width: 1.2; fill: none; stroke-dasharray: 5 3; marker-end: url(#arrow-nat); }}
 """
-
-
-class InventoryError(Exception):
-    pass
-
-
-def _load_yaml(path):
-    data = yaml.safe_load(path.read_text()) or {}
-    if not isinstance(data, dict):
-        raise InventoryError(f"{path}: expected a mapping of variables, got {type(data).__name__}")
-    return data
-
-
-def load_vars(inventory_dir, roles_dir=ROOT / "roles"):
-    """The variables one environment's run sees: role defaults, then the inventory's group_vars/all."""
-    values = {}
-    for role in ROLES:
-        defaults = roles_dir / role / "defaults" / "main.yml"
-        if defaults.exists():
-            values.update(_load_yaml(defaults))
-    group_vars = Path(inventory_dir) / "group_vars" / "all"
-    files = sorted(group_vars.glob("*.yml")) + sorted(group_vars.glob("*.yaml"))
-    if not files:
-        raise InventoryError(f"{group_vars}: no *.yml files")
-    for path in files:
-        values.update(_load_yaml(path))
-    return values
 
 
 def _need(values, name, kind, inventory):
@@ -123,6 +101,7 @@ def model(values, inventory="inventory"):
         "nat_azs": list(azs) if per_az else azs[:1],
         "interface_endpoints": values.get("endpoints_interface_services", SPEC_INTERFACE_ENDPOINTS),
         "gateway_endpoints": values.get("endpoints_gateway_services", SPEC_GATEWAY_ENDPOINTS),
+        "endpoint_azs": values.get("endpoints_availability_zones") or azs,
         "instance_type": need("ecs_capacity_instance_type", str),
         "asg": (
             need("ecs_capacity_min_size", int),
@@ -316,9 +295,13 @@ def render(m):
         if az["name"] not in m["asg_azs"]:
             svg.text(x + col_w // 2, priv_y + 90, "no ECS instances here", "small muted", "middle")
             svg.text(x + col_w // 2, priv_y + 105, "(not in the Auto Scaling group)", "small muted", "middle")
-        svg.text(x + 10, priv_y + 184, f"interface endpoint ENIs ({len(m['interface_endpoints'])})", "small")
-        eni_w = (col_w - 20 - 4 * (len(m["interface_endpoints"]) - 1)) // max(len(m["interface_endpoints"]), 1)
-        for i, service in enumerate(m["interface_endpoints"]):
+        enis = m["interface_endpoints"] if az["name"] in m["endpoint_azs"] else []
+        if m["interface_endpoints"] and not enis:
+            svg.text(x + 10, priv_y + 184, "no endpoint ENIs here (reached across AZs)", "small muted")
+        else:
+            svg.text(x + 10, priv_y + 184, f"interface endpoint ENIs ({len(enis)})", "small")
+        eni_w = (col_w - 20 - 4 * (len(enis) - 1)) // max(len(enis), 1)
+        for i, service in enumerate(enis):
             ex = x + 10 + i * (eni_w + 4)
             svg.rect(ex, priv_y + 190, eni_w, 22, "eni", rx=3)
             svg.text(ex + eni_w // 2, priv_y + 205, service, "small", "middle")
@@ -417,10 +400,6 @@ def render(m):
         f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>\n'
     )
     return head + "\n".join(svg.parts) + "\n</svg>\n"
-
-
-def environments(inventories):
-    return sorted(p.name for p in Path(inventories).iterdir() if (p / "group_vars" / "all").is_dir())
 
 
 def main(argv=None):

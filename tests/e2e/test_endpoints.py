@@ -10,6 +10,9 @@ REGION = "ap-northeast-1"
 AZS = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
 INTERFACE = ["ecr.dkr", "ecr.api", "logs", "ecs", "ssm"]
 GATEWAY = ["s3"]
+# The zones holding the Interface endpoints: dev's cost design puts them only
+# where its instances run (inventories/dev endpoints_availability_zones).
+INTERFACE_AZS = {"dev": AZS[:1], "staging": AZS, "prod": AZS}
 
 
 def endpoint_name(env, service):
@@ -35,6 +38,7 @@ def _network(ec2, env):
     return {
         "vpc_id": vpc["VpcId"],
         "subnet_ids": sorted(s["SubnetId"] for s in subnets),
+        "subnet_by_az": {s["AvailabilityZone"]: s["SubnetId"] for s in subnets},
         "subnet_azs": sorted(s["AvailabilityZone"] for s in subnets),
         "route_table_ids": sorted(t["RouteTableId"] for t in tables),
         "endpoints_sg": group["GroupId"],
@@ -59,6 +63,10 @@ def test_exactly_the_spec_endpoints_exist(endpoints):
     assert set(found) == {f"com.amazonaws.{REGION}.{s}" for s in INTERFACE + GATEWAY}
 
 
+def interface_subnets(network, env):
+    return sorted(network["subnet_by_az"][az] for az in INTERFACE_AZS[env])
+
+
 def test_interface_endpoints_in_the_private_subnets_with_private_dns(endpoints, env):
     _, ec2, network = endpoints
     found = live_endpoints(ec2, network["vpc_id"])
@@ -67,7 +75,7 @@ def test_interface_endpoints_in_the_private_subnets_with_private_dns(endpoints, 
         endpoint = found[f"com.amazonaws.{REGION}.{service}"]
         assert endpoint["VpcEndpointType"] == "Interface"
         assert endpoint["State"].lower() == "available"
-        assert sorted(endpoint["SubnetIds"]) == network["subnet_ids"]
+        assert sorted(endpoint["SubnetIds"]) == interface_subnets(network, env)
         assert [g["GroupId"] for g in endpoint["Groups"]] == [network["endpoints_sg"]]
         assert endpoint["PrivateDnsEnabled"] is True
         assert endpoint["RouteTableIds"] == []
@@ -121,10 +129,10 @@ def test_the_endpoints_layer_alone_changes_nothing(endpoints):
 
 
 # Last: it drifts the stack, then repairs it.
-def test_check_mode_reports_drift_and_a_converge_repairs_it(endpoints):
+def test_check_mode_reports_drift_and_a_converge_repairs_it(endpoints, env):
     stack, ec2, network = endpoints
     endpoint = live_endpoints(ec2, network["vpc_id"])[f"com.amazonaws.{REGION}.ecr.api"]
-    removed = network["subnet_ids"][-1]
+    removed = interface_subnets(network, env)[-1]
     ec2.modify_vpc_endpoint(VpcEndpointId=endpoint["VpcEndpointId"], RemoveSubnetIds=[removed], PrivateDnsEnabled=False)
 
     plan = stack.run(tags=["endpoints"], check=True, diff=True)
@@ -139,6 +147,25 @@ def test_check_mode_reports_drift_and_a_converge_repairs_it(endpoints):
     assert repair.changed == 1, repair.changed_tasks()
     repaired = live_endpoints(ec2, network["vpc_id"])[f"com.amazonaws.{REGION}.ecr.api"]
     assert repaired["VpcEndpointId"] == endpoint["VpcEndpointId"]
-    assert sorted(repaired["SubnetIds"]) == network["subnet_ids"]
+    assert sorted(repaired["SubnetIds"]) == interface_subnets(network, env)
     assert repaired["PrivateDnsEnabled"] is True
     assert stack.run(tags=["endpoints"]).changed == 0
+
+
+# Last too: it moves the endpoints out of, then back into, zones.
+def test_the_endpoints_follow_endpoints_availability_zones_in_place(endpoints, env):
+    stack, ec2, network = endpoints
+    before = {e["ServiceName"]: e["VpcEndpointId"] for e in live_endpoints(ec2, network["vpc_id"]).values()}
+    moved = [AZS[-1]] if INTERFACE_AZS[env] != [AZS[-1]] else [AZS[0]]
+    # Moved, then back as the inventory has it.
+    for zones, extra_vars in ((moved, {"endpoints_availability_zones": moved}), (INTERFACE_AZS[env], None)):
+        run = stack.run(tags=["endpoints"], extra_vars=extra_vars)
+        assert run.returncode == 0, run.tail()
+        assert run.changed > 0, "the endpoints' zones changed"
+        found = live_endpoints(ec2, network["vpc_id"])
+        assert {name: e["VpcEndpointId"] for name, e in found.items()} == before, "replaced, not modified"
+        for service in INTERFACE:
+            subnets = found[f"com.amazonaws.{REGION}.{service}"]["SubnetIds"]
+            assert sorted(subnets) == sorted(network["subnet_by_az"][az] for az in zones), service
+    again = stack.run(tags=["endpoints"], refresh="full")
+    assert again.returncode == 0 and again.changed == 0, again.changed_tasks()

@@ -104,6 +104,12 @@ CASES = [
         ["endpoints_gateway_services"],
     ),
     (
+        "endpoint-zone-not-in-the-vpc",
+        "dev",
+        {"endpoints": {"endpoints_availability_zones": ["ap-northeast-1b"]}},
+        ["endpoints_availability_zones", "ap-northeast-1a, ap-northeast-1c, ap-northeast-1d"],
+    ),
+    (
         "endpoint-wait-timeout-not-positive",
         "dev",
         {"endpoints": {"endpoints_wait_timeout": 0}},
@@ -181,6 +187,30 @@ CASES = [
         "prod",
         {"ecs_capacity": {"ecs_capacity_enable_container_insights": REMOVE}},
         ["ecs_capacity_enable_container_insights"],
+    ),
+    (
+        "on-demand-base-negative",
+        "staging",
+        {"ecs_capacity": {"ecs_capacity_on_demand_base_capacity": -1}},
+        ["ecs_capacity_on_demand_base_capacity", ">= 0"],
+    ),
+    (
+        "on-demand-percentage-above-100",
+        "dev",
+        {"ecs_capacity": {"ecs_capacity_on_demand_percentage_above_base_capacity": 150}},
+        ["ecs_capacity_on_demand_percentage_above_base_capacity", "0-100"],
+    ),
+    (
+        "spot-type-repeats-the-instance-type",
+        "dev",
+        {"ecs_capacity": {"ecs_capacity_spot_instance_types": ["t3a.small", "t3.small"]}},
+        ["ecs_capacity_spot_instance_types", "ecs_capacity_instance_type (t3.small)"],
+    ),
+    (
+        "spot-type-not-a-type",
+        "prod",
+        {"ecs_capacity": {"ecs_capacity_spot_instance_types": ["large"]}},
+        ["ecs_capacity_spot_instance_types", "t3a.small"],
     ),
     (
         "certificate-arn-other-region",

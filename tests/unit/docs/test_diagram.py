@@ -86,8 +86,11 @@ def test_each_diagram_is_valid_svg_drawing_its_inventorys_values(env):
         values["ecs_capacity_max_size"],
     )
     assert "min {} / desired {} / max {}".format(*sizes) in drawn
+    zones = values.get("endpoints_availability_zones") or values["kumo_availability_zones"]
     for service in values["endpoints_interface_services"]:
-        assert drawn.count(f"\n{service}\n") == len(values["kumo_availability_zones"]), service
+        assert drawn.count(f"\n{service}\n") == len(zones), service
+    across = len(values["kumo_availability_zones"]) - len(zones)
+    assert drawn.count("no endpoint ENIs here (reached across AZs)") == across
     assert "frontend :3000" in drawn and "backend :3001" in drawn
 
 
@@ -144,7 +147,10 @@ def test_switching_nat_per_az_and_a_monitoring_service_redraws_them(inventories_
     assert len(groups(root, "nat-gateway")) == 3
     assert switches(root)["GuardDuty"] == "on" and switches(root)["CloudTrail"] == "off"
     drawn = texts(root)
-    assert drawn.count("sts") == 3 and "ssm" not in drawn
+    assert drawn.count("sts") == 1 and "ssm" not in drawn  # dev's endpoints are in AZ a only
+    edit(inventories_copy, "dev", "endpoints", endpoints_availability_zones=None)
+    assert run("--inventories", inventories_copy, "--output-dir", tmp_path).returncode == 0
+    assert texts(svg_tree(tmp_path / "architecture-dev.svg")).count("sts") == 3
 
 
 def test_without_endpoint_lists_in_the_inventory_the_spec_endpoints_are_drawn(inventories_copy, tmp_path):
