@@ -21,11 +21,13 @@ Each line belongs to one of the seed's components (ECS, NAT, ALB, CloudFront,
 VPC endpoints, other). No price is written here: every figure comes from the
 price list, so refreshing prices is an edit of that file alone.
 
-Plain Python (no Ansible, no YAML): the filter ``kumo.platform.monthly_cost``
+Plain Python (no YAML; Ansible only for its boolean parsing): the filter ``kumo.platform.monthly_cost``
 (plugins/filter/cost.py, preflight's budget check) and ``scripts/cost.py`` both call it.
 """
 
 import math
+
+from ansible.module_utils.parsing.convert_bool import boolean
 
 # The seed's breakdown of the prod target, per component, in percent.
 COMPONENTS = ("ECS", "NAT", "ALB", "CloudFront", "VPC endpoints", "other")
@@ -66,10 +68,8 @@ def _get(values, name, kind, default=_REQUIRED):
 
 
 def _flag(values, name):
-    value = values.get(name, False)
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
+    """``values[name]`` read as Ansible reads a boolean (an extra var arrives as a string)."""
+    return boolean(values.get(name, False), strict=False)
 
 
 class _Prices:
