@@ -19,10 +19,10 @@ of the managed policies) to every IAM backend.
 """
 
 import functools
-import json
 
-from moto.iam.aws_managed_policies import aws_managed_policies_data
-from moto.iam.models import AWSManagedPolicy, IAMBackend
+from moto.iam.models import IAMBackend
+
+from ._managed_policies import add_managed_policies
 
 POLICY_NAMES = ("AmazonEC2ContainerServiceforEC2Role", "AmazonECSTaskExecutionRolePolicy", "AWSXRayDaemonWriteAccess")
 
@@ -32,12 +32,6 @@ def apply():
 
     @functools.wraps(original)
     def _init_aws_policies(self):
-        policies = original(self)
-        present = {p.name for p in policies}
-        data = json.loads(aws_managed_policies_data)
-        for name in POLICY_NAMES:
-            if name not in present:
-                policies.append(AWSManagedPolicy.from_data(name, self.account_id, self.region_name, data[name]))
-        return policies
+        return add_managed_policies(self, original(self), POLICY_NAMES)
 
     IAMBackend._init_aws_policies = _init_aws_policies

@@ -12,10 +12,10 @@ managed policies) to every IAM backend.
 """
 
 import functools
-import json
 
-from moto.iam.aws_managed_policies import aws_managed_policies_data
-from moto.iam.models import AWSManagedPolicy, IAMBackend
+from moto.iam.models import IAMBackend
+
+from ._managed_policies import add_managed_policies
 
 POLICY_NAME = "AmazonSSMManagedInstanceCore"
 
@@ -25,10 +25,6 @@ def apply():
 
     @functools.wraps(original)
     def _init_aws_policies(self):
-        policies = original(self)
-        if not any(p.name == POLICY_NAME for p in policies):
-            data = json.loads(aws_managed_policies_data)[POLICY_NAME]
-            policies.append(AWSManagedPolicy.from_data(POLICY_NAME, self.account_id, self.region_name, data))
-        return policies
+        return add_managed_policies(self, original(self), (POLICY_NAME,))
 
     IAMBackend._init_aws_policies = _init_aws_policies
