@@ -83,7 +83,7 @@ def readme_section(all_reports, prices):
     head = "| | " + " | ".join(envs) + " |\n|---|" + "---|" * len(envs) + "\n"
     rows = []
     rows.append(
-        "| target (`kumo_monthly_budget`) | "
+        "| budget (`kumo_monthly_budget`) | "
         + " | ".join(money(r["budget"]) if r["budget"] is not None else "none" for r in all_reports.values())
         + " |"
     )
@@ -92,7 +92,7 @@ def readme_section(all_reports, prices):
         rows.append(f"| {COMPONENT_LABELS[component]} | " + " | ".join(cells) + " |")
     fixed = []
     for r in all_reports.values():
-        ratio = f" ({100 * r['fixed_total'] / r['budget']:.0f} % of target)" if r["budget"] else ""
+        ratio = f" ({100 * r['fixed_total'] / r['budget']:.0f} % of budget)" if r["budget"] else ""
         fixed.append(f"**{money(r['fixed_total'])}**{ratio}")
     rows.append("| **fixed, before traffic** | " + " | ".join(fixed) + " |")
     rows.append(
@@ -182,12 +182,13 @@ def print_report(env, r):
     print(f"  {'component':<15}{'fixed':>12}{'share':>9}{'seed':>7}")
     for c in r["components"]:
         print(f"  {c['name']:<15}{money(c['fixed']):>12}{c['share']:>7.1f} %{c['seed_share']:>5} %")
+    width = max(len(line["item"]) for line in r["fixed"] + r["usage"])
     print("  fixed lines:")
     for line in r["fixed"]:
-        print(f"    {line['component']:<14}{line['item']:<42}{line['detail']:<60}{money(line['monthly']):>10}")
+        print(f"    {line['component']:<14}{line['item']:<{width}} {line['detail']:<60}{money(line['monthly']):>10}")
     print(f"  usage at the assumed volumes (kumo_cost_usage overrides): {money(r['usage_total'])}")
     for line in r["usage"]:
-        print(f"    {line['component']:<14}{line['item']:<42}{line['detail']:<60}{money(line['monthly']):>10}")
+        print(f"    {line['component']:<14}{line['item']:<{width}} {line['detail']:<60}{money(line['monthly']):>10}")
     for note in r["notes"]:
         print(f"  note: {note}")
     print()

@@ -296,7 +296,9 @@ def render(m):
             svg.text(x + col_w // 2, priv_y + 90, "no ECS instances here", "small muted", "middle")
             svg.text(x + col_w // 2, priv_y + 105, "(not in the Auto Scaling group)", "small muted", "middle")
         enis = m["interface_endpoints"] if az["name"] in m["endpoint_azs"] else []
-        if m["interface_endpoints"] and not enis:
+        if not m["interface_endpoints"]:
+            svg.text(x + 10, priv_y + 184, "no interface endpoints: AWS APIs via NAT", "small muted")
+        elif not enis:
             svg.text(x + 10, priv_y + 184, "no endpoint ENIs here (reached across AZs)", "small muted")
         else:
             svg.text(x + 10, priv_y + 184, f"interface endpoint ENIs ({len(enis)})", "small")
@@ -351,14 +353,14 @@ def render(m):
     svg.open("gateway-endpoints", "gateway-endpoints")
     svg.rect(v_x + 16, gw_y, v_w - 32, 30, "gateway-endpoint")
     gateway = ", ".join(m["gateway_endpoints"])
-    interface = ", ".join(m["interface_endpoints"])
-    svg.text(
-        v_x + 28,
-        gw_y + 20,
-        f"VPC endpoints: gateway {gateway} (private route tables) · interface {interface} "
-        f"(private DNS, one ENI per private subnet)",
-        "small",
-    )
+    if m["interface_endpoints"]:
+        interface = (
+            f"interface {', '.join(m['interface_endpoints'])} (private DNS, an ENI in the private subnet of AZ "
+            f"{', '.join(az[-1] for az in m['endpoint_azs'])})"
+        )
+    else:
+        interface = "no interface endpoint (ECR, ECS, logs and SSM through the NAT gateway)"
+    svg.text(v_x + 28, gw_y + 20, f"VPC endpoints: gateway {gateway} (private route tables) · {interface}", "small")
     svg.close()
     svg.close()  # vpc
 

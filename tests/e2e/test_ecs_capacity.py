@@ -12,7 +12,10 @@ from kumo_testlib import ROOT, expected_tags, run_playbook, tags_of
 pytestmark = pytest.mark.e2e
 
 AZS = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
-INSTANCE_TYPE = {"dev": "t3.small", "staging": "t3.medium", "prod": "t3.large"}
+INSTANCE_TYPE = {"dev": "t3.small", "staging": "t3.medium", "prod": "t3a.large"}
+# The cost design: dev and staging run on Spot only, from these types; prod
+# On-Demand only (inventories/<env>/group_vars/all/ecs_capacity.yml).
+SPOT_TYPES = {"dev": ["t3.small", "t3a.small"], "staging": ["t3.medium", "t3a.medium"], "prod": None}
 SIZES = {"dev": (0, 1, 3), "staging": (1, 2, 5), "prod": (2, 3, 10)}
 ASG_AZS = {"dev": AZS[:1], "staging": AZS, "prod": AZS}
 CONTAINER_INSIGHTS = {"dev": "disabled", "staging": "enabled", "prod": "enabled"}
@@ -186,7 +189,18 @@ def test_auto_scaling_group(stack, env):
     autoscaling = stack.client("autoscaling")
     [group] = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[f"kumo-{env}-ecs"])["AutoScalingGroups"]
     assert (group["MinSize"], group["DesiredCapacity"], group["MaxSize"]) == SIZES[env]
-    assert group["LaunchTemplate"]["LaunchTemplateName"] == f"kumo-{env}-ecs"
+    if SPOT_TYPES[env]:
+        policy = group["MixedInstancesPolicy"]
+        spec = policy["LaunchTemplate"]["LaunchTemplateSpecification"]
+        assert (spec["LaunchTemplateName"], spec["Version"]) == (f"kumo-{env}-ecs", "$Latest")
+        assert [o["InstanceType"] for o in policy["LaunchTemplate"]["Overrides"]] == SPOT_TYPES[env]
+        distribution = policy["InstancesDistribution"]
+        assert (distribution["OnDemandBaseCapacity"], distribution["OnDemandPercentageAboveBaseCapacity"]) == (0, 0)
+        assert distribution["SpotAllocationStrategy"] == "price-capacity-optimized"
+        assert group["CapacityRebalance"] is True and "LaunchTemplate" not in group
+    else:
+        assert group["LaunchTemplate"]["LaunchTemplateName"] == f"kumo-{env}-ecs"
+        assert "MixedInstancesPolicy" not in group and group["CapacityRebalance"] is False
     assert group["NewInstancesProtectedFromScaleIn"] is True
     assert sorted(group["AvailabilityZones"]) == ASG_AZS[env]
     subnets = stack.client("ec2").describe_subnets(SubnetIds=group["VPCZoneIdentifier"].split(","))["Subnets"]
@@ -195,7 +209,8 @@ def test_auto_scaling_group(stack, env):
     assert tags == {**expected_tags(env, f"kumo-{env}-ecs"), "AmazonECSManaged": ""}
     assert all(t["PropagateAtLaunch"] for t in group["Tags"])
     assert len(group["Instances"]) == SIZES[env][1]
-    assert all(i["ProtectedFromScaleIn"] and i["InstanceType"] == INSTANCE_TYPE[env] for i in group["Instances"])
+    types = SPOT_TYPES[env] or [INSTANCE_TYPE[env]]
+    assert all(i["ProtectedFromScaleIn"] and i["InstanceType"] in types for i in group["Instances"])
 
 
 def test_capacity_provider_and_cluster(stack, env):
@@ -223,21 +238,18 @@ def test_capacity_provider_and_cluster(stack, env):
     assert ecs_tags(cluster["tags"]) == expected_tags(env, f"kumo-{env}-cluster")
 
 
-# A Spot share for dev: half the instances above an On-Demand base of none are
-# Spot, from t3.small or t3a.small.
-SPOT = {
-    "ecs_capacity_on_demand_base_capacity": 0,
-    "ecs_capacity_on_demand_percentage_above_base_capacity": 50,
-    "ecs_capacity_spot_instance_types": ["t3a.small"],
-}
+# The other side of dev's cost design: half On-Demand above a base of none.
+HALF_ON_DEMAND = {"ecs_capacity_on_demand_percentage_above_base_capacity": 50}
+ON_DEMAND = {"ecs_capacity_on_demand_percentage_above_base_capacity": 100}
 CREATE_ASG = "kumo.platform.ecs_capacity : Create the Auto Scaling group"
 PLAN_ASG = "kumo.platform.ecs_capacity : Plan the changes to the existing Auto Scaling group"
 
 
-# Last: it switches the shared dev stack (in the dev group) to a Spot share and
-# back to the inventory's 100 % On-Demand, which the last converge leaves as built.
+# Last: it switches the shared dev stack (in the dev group) from the inventory's
+# all-Spot group to half On-Demand, then to On-Demand only (the plain launch
+# template group), and back to the inventory, which the last converge leaves as built.
 @pytest.mark.xdist_group(name="dev")
-def test_a_spot_share_on_dev_makes_a_mixed_instances_group_and_back(stacks):
+def test_dev_switches_between_spot_and_on_demand_in_place(stacks):
     stack = stacks["dev"]
     stack.converged("network", "ecs_capacity")
     autoscaling = stack.client("autoscaling")
@@ -247,56 +259,54 @@ def test_a_spot_share_on_dev_makes_a_mixed_instances_group_and_back(stacks):
         return found
 
     built = group()
-    assert "MixedInstancesPolicy" not in built and built["CapacityRebalance"] is False
+    policy = built["MixedInstancesPolicy"]
+    assert policy["InstancesDistribution"]["OnDemandPercentageAboveBaseCapacity"] == 0
 
-    spot = stack.run(tags=["ecs_capacity"], extra_vars=SPOT)
-    assert spot.returncode == 0, spot.tail()
-    assert CREATE_ASG in spot.changed_tasks(), spot.changed_tasks()
+    half = stack.run(tags=["ecs_capacity"], extra_vars=HALF_ON_DEMAND)
+    assert half.returncode == 0, half.tail()
+    assert CREATE_ASG in half.changed_tasks(), half.changed_tasks()
     mixed = group()
-    policy = mixed["MixedInstancesPolicy"]
-    spec = policy["LaunchTemplate"]["LaunchTemplateSpecification"]
-    assert (spec["LaunchTemplateName"], spec["Version"]) == ("kumo-dev-ecs", "$Latest")
-    assert [o["InstanceType"] for o in policy["LaunchTemplate"]["Overrides"]] == ["t3.small", "t3a.small"]
-    distribution = policy["InstancesDistribution"]
-    assert distribution["OnDemandBaseCapacity"] == 0
+    assert mixed["AutoScalingGroupARN"] == built["AutoScalingGroupARN"], "updated in place"
+    distribution = mixed["MixedInstancesPolicy"]["InstancesDistribution"]
     assert distribution["OnDemandPercentageAboveBaseCapacity"] == 50
     assert distribution["SpotAllocationStrategy"] == "price-capacity-optimized"
-    assert mixed["CapacityRebalance"] is True
-    assert mixed["NewInstancesProtectedFromScaleIn"] is True
-    assert (mixed["MinSize"], mixed["MaxSize"]) == (built["MinSize"], built["MaxSize"])
-
-    again = stack.run(tags=["ecs_capacity"], extra_vars=SPOT, refresh="full")
+    assert mixed["MixedInstancesPolicy"]["LaunchTemplate"] == policy["LaunchTemplate"]
+    assert mixed["CapacityRebalance"] is True and mixed["NewInstancesProtectedFromScaleIn"] is True
+    again = stack.run(tags=["ecs_capacity"], extra_vars=HALF_ON_DEMAND, refresh="full")
     assert again.returncode == 0, again.tail()
     assert again.changed == 0, again.changed_tasks()
 
+    # A plan to On-Demand only names the policy and Capacity Rebalancing, and writes nothing.
     stack.emulator.clear_requests()
-    plan = stack.run(tags=["ecs_capacity"], extra_vars=SPOT, check=True, diff=True, refresh="full")
+    plan = stack.run(tags=["ecs_capacity"], extra_vars=ON_DEMAND, check=True, diff=True, refresh="full")
     assert plan.returncode == 0, plan.tail()
-    assert plan.changed == 0, plan.changed_tasks()
-    assert "the Auto Scaling group matches the inventory" in plan.output
-    # A plan back to the inventory names the policy and Capacity Rebalancing, and writes nothing.
-    drift = stack.run(tags=["ecs_capacity"], check=True, diff=True, refresh="full")
-    assert drift.returncode == 0, drift.tail()
-    assert PLAN_ASG in drift.changed_tasks(), drift.changed_tasks()
-    start = drift.output.find("TASK [" + PLAN_ASG)
-    asg_plan = drift.output[start : drift.output.find("TASK [", start + 1)]
+    assert PLAN_ASG in plan.changed_tasks(), plan.changed_tasks()
+    start = plan.output.find("TASK [" + PLAN_ASG)
+    asg_plan = plan.output[start : plan.output.find("TASK [", start + 1)]
     assert "mixed_instances_policy" in asg_plan and "capacity_rebalance" in asg_plan, asg_plan
-    assert "min_size" not in asg_plan and "launch_template:" not in asg_plan, asg_plan
+    assert "min_size" not in asg_plan, asg_plan
     writes = stack.emulator.writes()
     assert writes == [], [(w["service"], w["action"]) for w in writes]
-    assert group()["MixedInstancesPolicy"] == policy
+    assert group()["MixedInstancesPolicy"] == mixed["MixedInstancesPolicy"]
+
+    on_demand = stack.run(tags=["ecs_capacity"], extra_vars=ON_DEMAND)
+    assert on_demand.returncode == 0, on_demand.tail()
+    plain = group()
+    assert "MixedInstancesPolicy" not in plain
+    assert plain["LaunchTemplate"]["LaunchTemplateName"] == "kumo-dev-ecs"
+    assert plain["CapacityRebalance"] is False and plain["NewInstancesProtectedFromScaleIn"] is True
+    assert (plain["MinSize"], plain["MaxSize"]) == (built["MinSize"], built["MaxSize"])
 
     back = stack.run(tags=["ecs_capacity"])
     assert back.returncode == 0, back.tail()
-    plain = group()
-    assert "MixedInstancesPolicy" not in plain
-    assert plain["LaunchTemplate"] == built["LaunchTemplate"]
-    assert plain["LaunchTemplate"]["LaunchTemplateName"] == "kumo-dev-ecs"
-    assert plain["CapacityRebalance"] is False
-    assert plain["NewInstancesProtectedFromScaleIn"] is True
+    spot = group()
+    assert spot["MixedInstancesPolicy"] == policy
+    assert spot["CapacityRebalance"] is True
     rerun = stack.run(tags=["ecs_capacity"], refresh="full")
     assert rerun.returncode == 0, rerun.tail()
     assert rerun.changed == 0, rerun.changed_tasks()
+    plan = stack.run(tags=["ecs_capacity"], check=True, diff=True, refresh="full")
+    assert plan.changed == 0 and "the Auto Scaling group matches the inventory" in plan.output, plan.changed_tasks()
 
 
 BAD_INPUT = [

@@ -8,10 +8,11 @@ pytestmark = pytest.mark.e2e
 
 REGION = "ap-northeast-1"
 AZS = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
+# The SPEC's Interface endpoints. The cost design ships none (every inventory
+# lists only the Gateway endpoint); the private-path test below lists them.
 INTERFACE = ["ecr.dkr", "ecr.api", "logs", "ecs", "ssm"]
 GATEWAY = ["s3"]
-# The zones holding the Interface endpoints: dev's cost design puts them only
-# where its instances run (inventories/dev endpoints_availability_zones).
+# Where they go when listed: dev names AZ a (where its instances run), the others every zone.
 INTERFACE_AZS = {"dev": AZS[:1], "staging": AZS, "prod": AZS}
 
 
@@ -56,30 +57,31 @@ def test_second_run_changes_nothing(endpoints):
     assert second.changed == 0, second.changed_tasks()
 
 
-def test_exactly_the_spec_endpoints_exist(endpoints):
+def test_exactly_the_inventory_endpoints_exist(endpoints):
     _, ec2, network = endpoints
     found = live_endpoints(ec2, network["vpc_id"])
-    assert len(found) == len(INTERFACE) + len(GATEWAY), sorted(found)
-    assert set(found) == {f"com.amazonaws.{REGION}.{s}" for s in INTERFACE + GATEWAY}
+    assert set(found) == {f"com.amazonaws.{REGION}.{s}" for s in GATEWAY}, sorted(found)
 
 
-def interface_subnets(network, env):
-    return sorted(network["subnet_by_az"][az] for az in INTERFACE_AZS[env])
+def interface_subnets(network, zones):
+    return sorted(network["subnet_by_az"][az] for az in zones)
 
 
-def test_interface_endpoints_in_the_private_subnets_with_private_dns(endpoints, env):
-    _, ec2, network = endpoints
+def assert_interface_endpoints(ec2, network, env, zones):
+    """The SPEC's Interface endpoints, in the private subnets of ``zones``, with
+    private DNS, the endpoints security group and their tags; the ids by service."""
     found = live_endpoints(ec2, network["vpc_id"])
-    assert network["subnet_azs"] == AZS
+    assert set(found) == {f"com.amazonaws.{REGION}.{s}" for s in INTERFACE + GATEWAY}, sorted(found)
     for service in INTERFACE:
         endpoint = found[f"com.amazonaws.{REGION}.{service}"]
         assert endpoint["VpcEndpointType"] == "Interface"
         assert endpoint["State"].lower() == "available"
-        assert sorted(endpoint["SubnetIds"]) == interface_subnets(network, env)
+        assert sorted(endpoint["SubnetIds"]) == interface_subnets(network, zones), service
         assert [g["GroupId"] for g in endpoint["Groups"]] == [network["endpoints_sg"]]
         assert endpoint["PrivateDnsEnabled"] is True
         assert endpoint["RouteTableIds"] == []
         assert tags_of(endpoint) == expected_tags(env, endpoint_name(env, service))
+    return {name: e["VpcEndpointId"] for name, e in found.items()}
 
 
 def test_s3_gateway_endpoint_on_every_private_route_table(endpoints, env):
@@ -128,44 +130,56 @@ def test_the_endpoints_layer_alone_changes_nothing(endpoints):
     assert run.changed == 0, run.changed_tasks()
 
 
-# Last: it drifts the stack, then repairs it.
-def test_check_mode_reports_drift_and_a_converge_repairs_it(endpoints, env):
+# Last: it builds the private path on the shared stack, drifts and repairs it,
+# moves it between zones, then removes it as the inventory has it. The SPEC's
+# endpoints are built alike in every environment; make test runs this in dev
+# (one zone), make test-all in every environment.
+def test_interface_endpoints_are_built_repaired_moved_and_removed(endpoints, env):
     stack, ec2, network = endpoints
-    endpoint = live_endpoints(ec2, network["vpc_id"])[f"com.amazonaws.{REGION}.ecr.api"]
-    removed = interface_subnets(network, env)[-1]
-    ec2.modify_vpc_endpoint(VpcEndpointId=endpoint["VpcEndpointId"], RemoveSubnetIds=[removed], PrivateDnsEnabled=False)
+    private = {"endpoints_interface_services": INTERFACE, "endpoints_availability_zones": INTERFACE_AZS[env]}
+    create = "kumo.platform.endpoints : Create the Interface endpoints in the private subnets"
 
-    plan = stack.run(tags=["endpoints"], check=True, diff=True)
+    stack.emulator.clear_requests()
+    plan = stack.run(tags=["endpoints"], extra_vars=private, check=True, diff=True)
     assert plan.returncode == 0, plan.tail()
-    assert plan.changed == 1, plan.changed_tasks()
-    assert plan.changed_tasks() == ["kumo.platform.endpoints : Create the Interface endpoints in the private subnets"]
-    drifted = live_endpoints(ec2, network["vpc_id"])[f"com.amazonaws.{REGION}.ecr.api"]
-    assert removed not in drifted["SubnetIds"] and drifted["PrivateDnsEnabled"] is False
+    assert plan.changed_tasks() == [create], plan.changed_tasks()
+    assert stack.emulator.writes() == []
 
-    repair = stack.run(tags=["endpoints"])
-    assert repair.returncode == 0, repair.tail()
-    assert repair.changed == 1, repair.changed_tasks()
-    repaired = live_endpoints(ec2, network["vpc_id"])[f"com.amazonaws.{REGION}.ecr.api"]
-    assert repaired["VpcEndpointId"] == endpoint["VpcEndpointId"]
-    assert sorted(repaired["SubnetIds"]) == interface_subnets(network, env)
-    assert repaired["PrivateDnsEnabled"] is True
-    assert stack.run(tags=["endpoints"]).changed == 0
-
-
-# Last too: it moves the endpoints out of, then back into, zones.
-def test_the_endpoints_follow_endpoints_availability_zones_in_place(endpoints, env):
-    stack, ec2, network = endpoints
-    before = {e["ServiceName"]: e["VpcEndpointId"] for e in live_endpoints(ec2, network["vpc_id"]).values()}
-    moved = [AZS[-1]] if INTERFACE_AZS[env] != [AZS[-1]] else [AZS[0]]
-    # Moved, then back as the inventory has it.
-    for zones, extra_vars in ((moved, {"endpoints_availability_zones": moved}), (INTERFACE_AZS[env], None)):
-        run = stack.run(tags=["endpoints"], extra_vars=extra_vars)
-        assert run.returncode == 0, run.tail()
-        assert run.changed > 0, "the endpoints' zones changed"
-        found = live_endpoints(ec2, network["vpc_id"])
-        assert {name: e["VpcEndpointId"] for name, e in found.items()} == before, "replaced, not modified"
-        for service in INTERFACE:
-            subnets = found[f"com.amazonaws.{REGION}.{service}"]["SubnetIds"]
-            assert sorted(subnets) == sorted(network["subnet_by_az"][az] for az in zones), service
-    again = stack.run(tags=["endpoints"], refresh="full")
+    built = stack.run(tags=["endpoints"], extra_vars=private)
+    assert built.returncode == 0, built.tail()
+    ids = assert_interface_endpoints(ec2, network, env, INTERFACE_AZS[env])
+    again = stack.run(tags=["endpoints"], extra_vars=private, refresh="full")
     assert again.returncode == 0 and again.changed == 0, again.changed_tasks()
+
+    # Drift: a zone's subnet added (one zone) or removed (several) by hand, and
+    # private DNS off; a plan names it, a converge repairs it in place.
+    api = ids[f"com.amazonaws.{REGION}.ecr.api"]
+    zones = INTERFACE_AZS[env]
+    if len(zones) == 1:
+        moved = [next(az for az in AZS if az not in zones)]
+        change = {"AddSubnetIds": [network["subnet_by_az"][moved[0]]]}
+    else:
+        moved = zones[:1]
+        change = {"RemoveSubnetIds": [network["subnet_by_az"][zones[-1]]]}
+    ec2.modify_vpc_endpoint(VpcEndpointId=api, PrivateDnsEnabled=False, **change)
+    drift = stack.run(tags=["endpoints"], extra_vars=private, check=True, diff=True)
+    assert drift.returncode == 0, drift.tail()
+    assert drift.changed_tasks() == [create] and drift.changed == 1, drift.changed_tasks()
+    repair = stack.run(tags=["endpoints"], extra_vars=private)
+    assert repair.returncode == 0 and repair.changed == 1, repair.changed_tasks()
+    assert assert_interface_endpoints(ec2, network, env, INTERFACE_AZS[env]) == ids
+
+    # Moved to other zones in place (the same endpoints, other subnets).
+    move = stack.run(tags=["endpoints"], extra_vars={**private, "endpoints_availability_zones": moved})
+    assert move.returncode == 0 and move.changed > 0, move.tail()
+    assert assert_interface_endpoints(ec2, network, env, moved) == ids, "replaced, not modified"
+
+    # Back to the inventory: no Interface endpoint, the Gateway one untouched.
+    gateway = ids[f"com.amazonaws.{REGION}.s3"]
+    removed = stack.run(tags=["endpoints"])
+    assert removed.returncode == 0, removed.tail()
+    assert "kumo.platform.endpoints : Remove the endpoints of services no longer listed" in removed.changed_tasks()
+    found = live_endpoints(ec2, network["vpc_id"])
+    assert {name: e["VpcEndpointId"] for name, e in found.items()} == {f"com.amazonaws.{REGION}.s3": gateway}
+    rerun = stack.run(tags=["endpoints"], refresh="full")
+    assert rerun.returncode == 0 and rerun.changed == 0, rerun.changed_tasks()

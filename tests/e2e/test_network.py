@@ -26,7 +26,9 @@ CIDRS = {
     ),
 }
 AZS = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
-NAT_AZS = {"dev": AZS[:1], "staging": AZS[:1], "prod": AZS}
+# The cost design: one NAT gateway, in AZ a, in every environment (prod's
+# inventory turns network_one_nat_gateway_per_az off; the last test turns it on).
+NAT_AZS = {"dev": AZS[:1], "staging": AZS[:1], "prod": AZS[:1]}
 FLOW_LOGS = {"dev": False, "staging": True, "prod": True}
 RETENTION = {"staging": 14, "prod": 30}
 
@@ -76,14 +78,19 @@ def test_subnets_per_az_with_spec_cidrs(network, env):
             assert tags_of(subnet) == {**expected_tags(env, name), "Tier": tier}
 
 
-def test_nat_gateways_and_eips_per_environment(network, env):
-    _, ec2, vpcs = network
-    vpc_id = vpcs[0]["VpcId"]
+def assert_nat_gateways(ec2, env, vpc_id, nat_azs):
+    """One NAT gateway (tagged, in the public subnet) per AZ of ``nat_azs``, one
+    Elastic IP each and no other, and every private subnet routed through its
+    own AZ's gateway, else through the first AZ's."""
     subnets = {
         s["SubnetId"]: s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
     }
-    nats = [n for n in ec2.describe_nat_gateways()["NatGateways"] if n["VpcId"] == vpc_id and n["State"] != "deleted"]
-    assert sorted(subnets[n["SubnetId"]]["AvailabilityZone"] for n in nats) == NAT_AZS[env]
+    nats = [
+        n
+        for n in ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NatGateways"]
+        if n["State"] in ("pending", "available")
+    ]
+    assert sorted(subnets[n["SubnetId"]]["AvailabilityZone"] for n in nats) == nat_azs
     for nat in nats:
         assert tags_of(subnets[nat["SubnetId"]])["Tier"] == "public"
         assert tags_of(nat) == expected_tags(env, f"kumo-{env}-nat-{subnets[nat['SubnetId']]['AvailabilityZone'][-1]}")
@@ -91,17 +98,30 @@ def test_nat_gateways_and_eips_per_environment(network, env):
     assert len(eips) == len(nats)
     assert {e["AllocationId"] for e in eips} == {n["NatGatewayAddresses"][0]["AllocationId"] for n in nats}
 
+    nat_az = {n["NatGatewayId"]: subnets[n["SubnetId"]]["AvailabilityZone"] for n in nats}
+    tables = by_name(
+        t
+        for t in ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"]
+        if tags_of(t).get("Name")
+    )
+    for az in AZS:
+        table = tables[f"kumo-{env}-private-{az[-1]}"]
+        default = [r for r in table["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"]
+        assert len(default) == 1, table["Routes"]
+        assert nat_az[default[0]["NatGatewayId"]] == (az if az in nat_azs else nat_azs[0])
+    return nats
+
+
+def test_nat_gateways_eips_and_private_routes_per_environment(network, env):
+    _, ec2, vpcs = network
+    assert_nat_gateways(ec2, env, vpcs[0]["VpcId"], NAT_AZS[env])
+
 
 def test_routes(network, env):
     _, ec2, vpcs = network
     vpc_id = vpcs[0]["VpcId"]
     subnets = {
         s["SubnetId"]: s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
-    }
-    nats = {
-        n["NatGatewayId"]: subnets[n["SubnetId"]]["AvailabilityZone"]
-        for n in ec2.describe_nat_gateways()["NatGateways"]
-        if n["VpcId"] == vpc_id
     }
     tables = by_name(
         t
@@ -123,9 +143,7 @@ def test_routes(network, env):
         associated = [subnets[a["SubnetId"]] for a in table["Associations"] if a.get("SubnetId")]
         assert [(s["AvailabilityZone"], tags_of(s)["Tier"]) for s in associated] == [(az, "private")]
         default = [r for r in table["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"]
-        assert len(default) == 1
-        expected_nat_az = az if env == "prod" else AZS[0]
-        assert nats[default[0]["NatGatewayId"]] == expected_nat_az
+        assert len(default) == 1 and default[0]["NatGatewayId"].startswith("nat-")
 
 
 def _rules(permissions):
@@ -189,3 +207,38 @@ def test_every_subnet_is_inside_the_vpc(network, env):
     vpc = ipaddress.ip_network(vpcs[0]["CidrBlock"])
     for subnet in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]}])["Subnets"]:
         assert ipaddress.ip_network(subnet["CidrBlock"]).subnet_of(vpc)
+
+
+# Last: it adds prod's other two NAT gateways, then gives them back, on the
+# shared prod stack (in the prod group); the last converge leaves it as built.
+@pytest.mark.xdist_group(name="prod")
+def test_a_nat_gateway_per_zone_is_added_then_given_back_in_place(stacks):
+    stack = stacks["prod"]
+    stack.converged("network")
+    ec2 = stack.client("ec2")
+    [vpc] = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["kumo-prod-vpc"]}])["Vpcs"]
+    [shared] = assert_nat_gateways(ec2, "prod", vpc["VpcId"], AZS[:1])
+
+    per_zone = {"network_one_nat_gateway_per_az": True}
+    stack.emulator.clear_requests()
+    plan = stack.run(tags=["network"], extra_vars=per_zone, check=True, diff=True)
+    assert plan.returncode == 0, plan.tail()
+    assert "kumo.platform.network : Create the NAT gateways" in plan.changed_tasks(), plan.changed_tasks()
+    assert stack.emulator.writes() == []
+
+    added = stack.run(tags=["network"], extra_vars=per_zone)
+    assert added.returncode == 0, added.tail()
+    nats = assert_nat_gateways(ec2, "prod", vpc["VpcId"], AZS)
+    assert shared["NatGatewayId"] in {n["NatGatewayId"] for n in nats}, "the first AZ's gateway is kept"
+    again = stack.run(tags=["network"], extra_vars=per_zone, refresh="full")
+    assert again.returncode == 0 and again.changed == 0, again.changed_tasks()
+
+    back = stack.run(tags=["network"])
+    assert back.returncode == 0, back.tail()
+    assert "kumo.platform.network : Delete the NAT gateways no longer wanted and release their Elastic IPs" in (
+        back.changed_tasks()
+    )
+    [kept] = assert_nat_gateways(ec2, "prod", vpc["VpcId"], AZS[:1])
+    assert kept["NatGatewayId"] == shared["NatGatewayId"]
+    rerun = stack.run(tags=["network"], refresh="full")
+    assert rerun.returncode == 0 and rerun.changed == 0, rerun.changed_tasks()

@@ -51,8 +51,8 @@ def preflight(emulator, inventory_dir, extra_vars=None):
 
 
 def test_an_inventory_pushed_over_its_budget_warns_naming_the_largest_drivers(quiet_emulator, tmp_path):
-    # staging within a $400 budget, then a NAT gateway per AZ: $97.82 more, over it.
-    within = inventory(tmp_path / "within", "staging", main={"kumo_monthly_budget": 400})
+    # staging within a $200 budget, then a NAT gateway per AZ: $97.82 more, over it.
+    within = inventory(tmp_path / "within", "staging", main={"kumo_monthly_budget": 200})
     run, said = preflight(quiet_emulator, within)
     assert run.returncode == 0, run.tail()
     assert WARNING not in said
@@ -60,27 +60,36 @@ def test_an_inventory_pushed_over_its_budget_warns_naming_the_largest_drivers(qu
     over = inventory(
         tmp_path / "over",
         "staging",
-        main={"kumo_monthly_budget": 400},
+        main={"kumo_monthly_budget": 200},
         network={"network_one_nat_gateway_per_az": True},
     )
     report = fixed_cost(over)
-    assert report["fixed_total"] > 400 > fixed_cost(within)["fixed_total"]
+    assert report["fixed_total"] > 200 > fixed_cost(within)["fixed_total"]
     run, said = preflight(quiet_emulator, over)
     assert run.returncode == 0, run.tail()
     drivers = [f"{c['name']} ${c['fixed']:.2f}" for c in report["drivers"][:3]]
-    assert drivers[1] == "NAT $146.73"
+    assert drivers[0] == "NAT $146.73"
     assert (
-        f"WARNING: kumo-staging: fixed monthly cost ${report['fixed_total']:.2f} is over kumo_monthly_budget $400.00"
+        f"WARNING: kumo-staging: fixed monthly cost ${report['fixed_total']:.2f} is over kumo_monthly_budget $200.00"
     ) in said
     positions = [said.index(driver) for driver in drivers]
     assert positions == sorted(positions), said
     assert "(3 NAT gateways)" in said and "-e kumo_budget_strict=true makes this an error" in said
 
 
-def test_the_shipped_dev_inventory_warns_and_strict_fails_before_any_aws_call(quiet_emulator):
-    dev = ROOT / "inventories" / "dev"
+@pytest.mark.parametrize("shipped", ["dev", "staging", "prod"])
+def test_the_shipped_inventories_are_within_their_budgets_even_when_strict(quiet_emulator, shipped):
+    report = fixed_cost(ROOT / "inventories" / shipped)
+    assert not report["over_budget"], report["fixed_total"]
+    run, said = preflight(quiet_emulator, ROOT / "inventories" / shipped, {"kumo_budget_strict": True})
+    assert run.returncode == 0, run.tail()
+    assert WARNING not in said
+
+
+def test_dev_held_to_the_seeds_50_dollars_warns_and_strict_fails_before_any_aws_call(quiet_emulator, tmp_path):
+    dev = inventory(tmp_path, "dev", main={"kumo_monthly_budget": 50})
     report = fixed_cost(dev)
-    assert report["over_budget"], "the shipped dev inventory is over its $50 target"
+    assert report["over_budget"], "dev's fixed floor is above the seed's $50"
     run, said = preflight(quiet_emulator, dev)
     assert run.returncode == 0, run.tail()
     assert f"kumo-dev: fixed monthly cost ${report['fixed_total']:.2f} is over kumo_monthly_budget $50.00" in said
@@ -90,6 +99,7 @@ def test_the_shipped_dev_inventory_warns_and_strict_fails_before_any_aws_call(qu
     failure = said[said.index("Fail when the fixed monthly cost") :]
     assert "over kumo_monthly_budget $50.00" in failure and "kumo_budget_strict is on" in failure
     largest = report["drivers"][0]
+    assert largest["name"] == "NAT"
     assert f"{largest['name']} ${largest['fixed']:.2f}" in failure
     assert "TASK [kumo.platform.layer" not in run.output
 

@@ -59,7 +59,7 @@ def test_the_committed_cost_docs_match_the_inventories_and_prices():
 def test_the_readme_table_shows_each_environments_fixed_cost_and_target():
     text = README.read_text()
     fixed = table_row(text, "**fixed, before traffic**")
-    targets = table_row(text, "target (`kumo_monthly_budget`)")
+    targets = table_row(text, "budget (`kumo_monthly_budget`)")
     for index, env in enumerate(ENVS):
         r = report(env)
         assert fixed[index].startswith(f"**${r['fixed_total']:,.2f}**"), env
@@ -103,19 +103,24 @@ def test_the_script_prints_each_environments_fixed_cost_and_breakdown():
     dev = run("dev")
     assert "kumo-staging" not in dev.stdout
     assert re.search(r"NAT +NAT gateways +1 × 730 h +\$45\.26", dev.stdout), dev.stdout
-    # dev's Interface endpoints sit in AZ a only (endpoints_availability_zones)
-    assert re.search(r"VPC endpoints +\$51\.10 +31\.7 % +5 %", dev.stdout), dev.stdout
-    assert "5 (ecr.dkr, ecr.api, logs, ecs, ssm) × 1 AZ × 730 h" in dev.stdout
+    # dev's cost design: no Interface endpoint, one Spot instance
+    assert re.search(r"VPC endpoints +\$0\.00 +0\.0 % +5 %", dev.stdout), dev.stdout
+    assert re.search(
+        r"ECS +t3\.small Spot +1 × 730 h × \$0\.0272 less the assumed 60% Spot saving +\$7\.94", dev.stdout
+    )
+    # listed again, they would sit in AZ a only (endpoints_availability_zones)
+    private = run("dev", "--set", "endpoints_interface_services=[ecr.dkr, ecr.api, logs, ecs, ssm]")
+    assert "5 (ecr.dkr, ecr.api, logs, ecs, ssm) × 1 AZ × 730 h" in private.stdout, private.stdout
+    assert re.search(r"VPC endpoints +\$51\.10 ", private.stdout), private.stdout
 
 
 def test_set_prices_a_change_without_touching_any_file():
     before = README.read_text(), DOC.read_text()
-    what_if = run("dev", "--set", "endpoints_interface_services=[]", "--set", "network_one_nat_gateway_per_az=true")
+    what_if = run("prod", "--set", "network_one_nat_gateway_per_az=true")
     assert what_if.returncode == 0, what_if.stderr
-    r = report("dev")
-    endpoints = next(c["fixed"] for c in r["components"] if c["name"] == "VPC endpoints")
-    expected = r["fixed_total"] - endpoints + 2 * (round(730 * 0.062, 2) + round(730 * 0.005, 2))
-    assert f"kumo-dev: fixed monthly cost ${expected:.2f}" in what_if.stdout
+    r = report("prod")
+    expected = r["fixed_total"] + 2 * (round(730 * 0.062, 2) + round(730 * 0.005, 2))
+    assert f"kumo-prod: fixed monthly cost ${expected:.2f}" in what_if.stdout
     assert (README.read_text(), DOC.read_text()) == before
     assert run("--write", "--set", "ecs_capacity_desired_capacity=2").returncode == 2
 
