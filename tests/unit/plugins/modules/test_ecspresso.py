@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import boto3
 import pytest
@@ -777,15 +776,19 @@ def test_no_wait_for_a_deployment_in_progress_without_wait_or_in_check_mode(
 def test_stop_ends_the_running_ecspresso_with_sigterm_then_sigkill(monkeypatch):
     monkeypatch.setattr(ecspresso, "STOP_GRACE", 1)
     runner = ecspresso.Ecspresso.__new__(ecspresso.Ecspresso)
-    # one child exits on SIGTERM, one ignores it and is killed after STOP_GRACE
-    ignores_sigterm = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
+    # one child exits on SIGTERM, one ignores it and is killed after STOP_GRACE;
+    # each says "ready" once its signal disposition is set, so a slow start cannot race stop()
+    ignores_sigterm = (
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"
+    )
     for command, ends_by in (
-        (["sleep", "60"], -signal.SIGTERM),
+        (["sh", "-c", "echo ready; exec sleep 60"], -signal.SIGTERM),
         ([sys.executable, "-c", ignores_sigterm], -signal.SIGKILL),
     ):
-        runner.process = subprocess.Popen(command)
-        time.sleep(0.3)
+        runner.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert runner.process.stdout.readline() == "ready\n"
         runner.stop()
+        runner.process.stdout.close()
         assert runner.process.returncode == ends_by
     runner.process = None
     runner.stop()  # nothing running: nothing to do
