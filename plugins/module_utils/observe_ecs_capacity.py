@@ -155,20 +155,29 @@ def _role(detail, description):
     }
 
 
-def iam_roles(iam, names):
-    """The layer's roles from one account-wide authorization report."""
+def roles_where(iam, wanted):
+    """The roles whose name ``wanted`` accepts (trust, inline and attached
+    policies, instance profiles, tags) from one account-wide authorization
+    report, and their descriptions, which it leaves out, from the role list:
+    two calls however many roles (GetRole, GetRolePolicy and
+    ListAttachedRolePolicies would be three per role)."""
     details = []
     pages = iam.get_paginator("get_account_authorization_details").paginate(Filter=["Role"], PaginationConfig=_IAM_PAGE)
     for page in pages:
-        details.extend(role for role in page.get("RoleDetailList", []) if _is_layer_role(role["RoleName"], names))
+        details.extend(role for role in page.get("RoleDetailList", []) if wanted(role["RoleName"]))
     if not details:
         return []
     descriptions = {}
     for page in iam.get_paginator("list_roles").paginate(PaginationConfig=_IAM_PAGE):
         for role in page.get("Roles", []):
-            if _is_layer_role(role["RoleName"], names):
+            if wanted(role["RoleName"]):
                 descriptions[role["RoleName"]] = role.get("Description")
     return sorted_by([_role(detail, descriptions.get(detail["RoleName"])) for detail in details], "RoleName")
+
+
+def iam_roles(iam, names):
+    """The layer's roles: the instance, execution and task roles."""
+    return roles_where(iam, lambda name: _is_layer_role(name, names))
 
 
 def ecr_repositories(ecr, names):

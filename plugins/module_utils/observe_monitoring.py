@@ -26,9 +26,8 @@ Every resource is found by the exact name the role gives it (``<prefix>`` is
   encryption, object ownership, public access block, policy and tags.
 - ``xray_sampling_rules``: the rule named ``<prefix>`` and its tags.
 - ``iam_roles``: ``<prefix>-cloudtrail-logs`` and ``<prefix>-config``: trust
-  policy, description, tags, the inline policy the role puts on each, and the
-  managed policies of the Config role (amazon.aws.iam_role purges the others;
-  the CloudTrail role's are not managed).
+  policy, description, tags, inline and attached managed policies, from one
+  account-wide authorization report (as the ecs_capacity observer reads its roles).
 
 Tags of the log groups, topic, alarms and buckets come from one Resource
 Groups Tagging API GetResources call by ARN list: a call per resource (eight
@@ -49,6 +48,7 @@ from ansible_collections.kumo.platform.plugins.module_utils.layer_state import (
     without,
 )
 from ansible_collections.kumo.platform.plugins.module_utils.observe_cdn_waf import bucket
+from ansible_collections.kumo.platform.plugins.module_utils.observe_ecs_capacity import roles_where
 
 # What amazon.aws.s3_bucket sets on the audit buckets (no versioning, no lifecycle);
 # their tags come from GetResources.
@@ -68,10 +68,8 @@ ALARM_SETS = ("Dimensions", "AlarmActions", "OKActions", "InsufficientDataAction
 # GetResources takes at most 100 ARNs.
 ARNS_PER_CALL = 100
 
-ROLES = {
-    "cloudtrail-logs": ("write-cloudtrail-logs", False),
-    "config": ("deliver-config", True),
-}
+# The roles the monitoring role makes, after <prefix>-.
+ROLES = ("cloudtrail-logs", "config")
 
 
 def _arn(scope, service, resource, region=True):
@@ -243,34 +241,10 @@ def xray_sampling_rules(xray, scope):
     return found
 
 
-def _policy_document(document):
-    """IAM policy documents: botocore decodes them to dicts; a string is parsed."""
-    return _parsed(document) if isinstance(document, str) else document
-
-
-def iam_role(iam, name, inline_policy, managed):
-    answer = call_or_none(iam.get_role, ("NoSuchEntity",), RoleName=name)
-    if answer is None:
-        return None
-    role = without(answer["Role"], "RoleLastUsed")
-    role["AssumeRolePolicyDocument"] = _policy_document(role.get("AssumeRolePolicyDocument"))
-    role["Tags"] = tag_dict(role.get("Tags"))
-    policy = call_or_none(iam.get_role_policy, ("NoSuchEntity",), RoleName=name, PolicyName=inline_policy)
-    role["InlinePolicies"] = {inline_policy: _policy_document(policy["PolicyDocument"]) if policy else None}
-    if managed:
-        attached = []
-        for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
-            attached.extend(page["AttachedPolicies"])
-        role["AttachedPolicies"] = sorted(attached, key=lambda item: item["PolicyArn"])
-    return role
-
-
 def iam_roles(iam, scope):
-    found = (
-        iam_role(iam, f"{scope.name_prefix}-{suffix}", inline_policy, managed)
-        for suffix, (inline_policy, managed) in ROLES.items()
-    )
-    return sorted((role for role in found if role), key=lambda role: role["RoleName"])
+    """The CloudTrail and Config roles, read as the ecs_capacity observer reads its own."""
+    wanted = {f"{scope.name_prefix}-{suffix}" for suffix in ROLES}
+    return roles_where(iam, wanted.__contains__)
 
 
 def tags_by_arn(tagging, arns):

@@ -61,6 +61,15 @@ options:
     description: Tags for the record's parameter when it is created.
     type: dict
     default: {}
+  known_records:
+    description:
+      - With O(state=observed), the RV(records) an earlier call of the same run
+        returned, used instead of reading the records again. Valid only while
+        no record has been written since (the layer role passes them from one
+        layer to the next, and drops them once a layer records itself), so a
+        run whose layers are all as recorded reads the records once, not once per layer.
+    type: dict
+    version_added: 0.4.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -110,6 +119,17 @@ parameter:
   returned: always
   type: str
   sample: /kumo/kumo-prod/layer-state/network
+records:
+  description:
+    - Every layer's record as this call read it (or was given it), by layer,
+      each with the ARN of its parameter; digests only. Pass it to the next
+      layer's call as O(known_records).
+  returned: when O(state=observed)
+  type: dict
+  sample:
+    network:
+      record: {version: 1, layer: network, inputs: 9f2c, lower: 44d1, kinds: {vpc: 0b7e}}
+      arn: "arn:aws:ssm:ap-northeast-1:123456789012:parameter/kumo/kumo-prod/layer-state/network"
 """
 
 import hashlib
@@ -246,9 +266,8 @@ def inputs_digest(module):
     return layer_state.digest({"inputs": params["inputs"], "code": code_digest(params["code_paths"])})
 
 
-def compare(module, client, path, name):
+def compare(module, client, path, name, records):
     layer = module.params["layer"]
-    records = read_records(module, client, path)
     if layer not in records:
         return "no record of a full converge", []
     record, arn = records[layer]
@@ -291,6 +310,7 @@ def main():
             code_paths=dict(type="list", elements="path", default=[]),
             state=dict(type="str", default="observed", choices=["observed", "recorded", "absent"]),
             tags=dict(type="dict", default={}),
+            known_records=dict(type="dict"),
         ),
         required_if=[("state", "observed", ["inputs"]), ("state", "recorded", ["inputs"])],
         supports_check_mode=True,
@@ -302,8 +322,13 @@ def main():
     result = dict(changed=False, unchanged=False, reason="", drifted_kinds=[], parameter=name)
     try:
         if params["state"] == "observed":
-            reason, drifted = compare(module, client, path, name)
+            if params["known_records"] is None:
+                records = read_records(module, client, path)
+            else:
+                records = {layer: (known["record"], known["arn"]) for layer, known in params["known_records"].items()}
+            reason, drifted = compare(module, client, path, name, records)
             result.update(unchanged=not reason, reason=reason, drifted_kinds=drifted)
+            result["records"] = {layer: {"record": record, "arn": arn} for layer, (record, arn) in records.items()}
         elif params["state"] == "recorded":
             result["changed"] = ensure_recorded(module, client, path, name)
         else:

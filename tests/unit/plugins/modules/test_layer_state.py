@@ -114,3 +114,26 @@ def test_absent_deletes_the_record(ssm, layer):
     assert layer(state="absent")["changed"] is True
     assert layer(state="absent")["changed"] is False
     assert layer()["reason"] == "no record of a full converge"
+
+
+def test_known_records_stand_in_for_reading_them_again(ssm, layer, run_module, world):
+    for name in ("network", "endpoints"):
+        layer(name, state="recorded")
+    first = layer("network")
+    assert first["unchanged"] is True
+    assert set(first["records"]) == {"network", "endpoints"}
+    # Given what the layer before read, the next layer reads no record itself:
+    # records it is handed decide, even where SSM now holds something else.
+    ssm.delete_parameter(Name=f"{PATH}/endpoints")
+    args = {
+        "layer": "endpoints",
+        "project": "kumo",
+        "environment": "prod",
+        "inputs": "digest-1",
+        "code_paths": [str(world[1])],
+        "known_records": first["records"],
+    }
+    handed = run_module(layer_state, args)
+    assert (handed["unchanged"], handed["records"]) == (True, first["records"])
+    read = layer("endpoints")
+    assert (read["unchanged"], read["reason"]) == (False, "no record of a full converge")
