@@ -6,12 +6,17 @@ import uuid
 
 import pytest
 
-from kumo_testlib import FAULT_RATE, Emulator, Stack, account_inventory, processes, run_playbook
-
-# Environments the end-to-end suites cover: a fixed sample in `make test`,
-# every one in `make test-all`.
-ENVIRONMENTS = ["dev", "staging", "prod"] if os.environ.get("KUMO_TEST_ALL") else ["dev", "prod"]
-
+from kumo_testlib import (
+    ENVIRONMENTS,
+    FAULT_RATE,
+    TEST_ALL,
+    Emulator,
+    Stack,
+    account_inventory,
+    env_params,
+    processes,
+    run_playbook,
+)
 
 # Every process a test session starts inherits this variable (xdist workers,
 # emulators, ansible-playbook and what it starts, ecspresso): the session finds
@@ -23,6 +28,7 @@ LEFT_GRACE = 10
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: converges a stack on the emulator")
+    config.addinivalue_line("markers", "exhaustive: run by make test-all only (KUMO_TEST_ALL)")
     if not hasattr(config, "workerinput"):  # the controller, before it starts any worker
         os.environ[SESSION_MARK] = uuid.uuid4().hex
 
@@ -70,6 +76,16 @@ def pytest_sessionfinish(session, exitstatus):
         listed = "\n".join(f"  pid={p.pid} ppid={p.ppid} sid={p.sid} {p.cmdline}" for p in left)
         session.config.get_terminal_writer().line(f"Processes the tests started are still running:\n{listed}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_collection_modifyitems(config, items):
+    """make test deselects what only make test-all runs (kumo_testlib.exhaustive)."""
+    if TEST_ALL:
+        return
+    kept = [item for item in items if not item.get_closest_marker("exhaustive")]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("exhaustive")])
+        items[:] = kept
 
 
 def pytest_runtest_setup(item):
@@ -122,20 +138,25 @@ def stacks(emulator_factory):
     return _Stacks()
 
 
-@pytest.fixture(params=[pytest.param(e, marks=pytest.mark.xdist_group(name=e)) for e in ENVIRONMENTS], scope="session")
+@pytest.fixture(params=env_params(*ENVIRONMENTS), scope="session")
 def env(request):
+    """The environment a test reads back (tests/kumo_testlib.ENVIRONMENTS;
+    kumo_testlib.sampled narrows it for one test or module)."""
     return request.param
 
 
 @pytest.fixture(scope="session")
 def faulty_prod(emulator_factory):
-    """A prod stack built through the fault injector: the emulator, the run, the
-    faults it met, and the account inventory right after the build.
-    test_safety compares that inventory with the clean build; test_deploy then
-    deploys to this stack and tears it down (the inventory was read before)."""
+    """A prod stack built through the fault injector, then converged again
+    without faults (every task run): the emulator, the faulty run, the faults it
+    met, the account inventory after it, the clean re-run, and the inventory
+    after that. test_safety reads them (in the release-prod group, with
+    test_deploy, which then deploys to this stack and tears it down)."""
     faulty = emulator_factory("faulty")
     faulty.faults(rate=FAULT_RATE, kinds=["throttle", "error", "slow"], slow_seconds=0.5, seed=11)
     run = run_playbook(faulty, inventory="inventories/prod")
     injected = faulty.fault_state()["injected"]
     faulty.faults(rate=0)
-    return faulty, run, injected, account_inventory(faulty, "prod")
+    built = account_inventory(faulty, "prod")
+    rerun = run_playbook(faulty, inventory="inventories/prod", refresh="full")
+    return faulty, run, injected, built, rerun, account_inventory(faulty, "prod")

@@ -14,8 +14,16 @@ import urllib.request
 from pathlib import Path
 
 import boto3
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# `make test-all` sets KUMO_TEST_ALL: every environment, every crash point, every
+# molecule scenario. `make test` runs a fixed sample of them.
+TEST_ALL = bool(os.environ.get("KUMO_TEST_ALL"))
+ALL_ENVIRONMENTS = ["dev", "staging", "prod"]
+# The environments the end-to-end suites build and read back: dev and prod (the
+# two ends of every per-environment value) in make test, all three in make test-all.
+ENVIRONMENTS = ALL_ENVIRONMENTS if TEST_ALL else ["dev", "prod"]
 VENV_BIN = Path(sys.executable).parent
 LAYERS = ["network", "endpoints", "ecs_capacity", "alb", "cdn_waf", "monitoring"]
 REGION = "ap-northeast-1"
@@ -152,6 +160,41 @@ class PlaybookRun:
 
     def tail(self, lines=60):
         return "\n".join(self.output.splitlines()[-lines:])
+
+
+def env_params(*envs, group="{}"):
+    """``env`` values, each marked with its xdist group (``group`` formatted with
+    the environment): with ``--dist loadgroup`` every test of one group runs on
+    one worker, which builds the group's stack once."""
+    return [pytest.param(e, marks=pytest.mark.xdist_group(name=group.format(e))) for e in envs]
+
+
+def sampled(*envs, group="{}"):
+    """Run a test (or, as ``pytestmark``, a module) in ``envs`` only in make test,
+    in every environment in make test-all: for what does not depend on the
+    environment's values, or is read back elsewhere in the others."""
+    chosen = ALL_ENVIRONMENTS if TEST_ALL else envs
+    return pytest.mark.parametrize("env", env_params(*chosen, group=group), indirect=True)
+
+
+# A test only make test-all runs (make test deselects it, and says how many):
+# what changes a shared stack back and forth where make test already reads
+# both sides back, and the long tail of parametrized bad inputs.
+exhaustive = pytest.mark.exhaustive
+
+
+def sample_every(step, cases):
+    """``cases`` (pytest.param or plain tuples) with all but every ``step``-th
+    marked exhaustive: make test runs a fixed spread of them, make test-all all."""
+    marked = []
+    for index, case in enumerate(cases):
+        values, marks, case_id = (
+            (case.values, list(case.marks), case.id) if hasattr(case, "values") else (case, [], None)
+        )
+        if index % step:
+            marks.append(exhaustive)
+        marked.append(pytest.param(*values, marks=marks, id=case_id))
+    return marked
 
 
 def playbook_argv(playbook, inventory, tags=None, skip_tags=None, extra_vars=None, check=False, diff=False):

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from kumo_testlib import account_inventory, run_playbook, watched
+from kumo_testlib import TEST_ALL, account_inventory, run_playbook, watched
 
 # In the prod group: the reference is the shared prod stack (tests/conftest.py).
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(name="prod")]
@@ -70,7 +70,7 @@ def test_a_rerun_after_a_crash_converges_to_the_clean_state(emulator, clean, poi
     print(f"crash recovery: killed at task {task} of {tasks} (+{delay}s), re-run matched the clean state")
 
 
-if os.environ.get("KUMO_TEST_ALL"):
+if TEST_ALL:
 
     def test_every_interruption_point(emulator, clean):
         reference, tasks = clean

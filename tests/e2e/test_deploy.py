@@ -19,9 +19,11 @@ check-mode plan, rel2, rel2 again, rel3-broken (the play fails, rel2 keeps
 serving), ecspresso's other commands on the frontend (render, status, verify,
 scale up and back, rollback: tests/e2e/playbooks/ecspresso_commands.yml),
 a release interrupted (SIGINT, as Ctrl-C sends it) while ecspresso waits on
-ECS, then run again, and one killed (SIGKILL) (dev's story only, unless
-KUMO_TEST_ALL: stopping a deploy does not depend on the environment's
-values), then the teardown and a second teardown.
+ECS, then run again, and one killed (SIGKILL), then the teardown and a second
+teardown.
+
+`make test` tells prod's story (service auto scaling, the X-Ray sidecar, the
+fault-injected build); `make test-all` every environment's.
 """
 
 import json
@@ -33,9 +35,11 @@ import time
 
 import pytest
 
-from kumo_testlib import REGION, VENV_BIN, RunProcesses, account_inventory, run_playbook, start_playbook
+from kumo_testlib import REGION, VENV_BIN, RunProcesses, account_inventory, run_playbook, sampled, start_playbook
 
-pytestmark = pytest.mark.e2e
+# Each story on a stack of its own, in a group of its own: prod's is the
+# fault-injected build, which test_safety reads first.
+pytestmark = [pytest.mark.e2e, sampled("prod", group="release-{}")]
 
 ACCOUNT_ID = "123456789012"
 TASK_SIZE = {"dev": ("256", "512"), "staging": ("512", "1024"), "prod": ("1024", "2048")}
@@ -52,8 +56,6 @@ ECSPRESSO_AGENT = "aws-sdk-go-v2"
 HELD = 30
 # How long the processes of a stopped run may take to exit.
 GRACE = 10
-# The environments whose story stops a deploy (make test: dev; make test-all: every one).
-STOPPED_IN = ["dev", "staging", "prod"] if os.environ.get("KUMO_TEST_ALL") else ["dev"]
 STORY = (
     ("rel1", "rel1", False),
     ("rel1_again", "rel1", False),
@@ -120,7 +122,7 @@ def snapshot(emulator, env, distribution):
 @pytest.fixture(scope="module")
 def released(request, env, emulator_factory, tmp_path_factory):
     if env == "prod":
-        emulator, build, _, _ = request.getfixturevalue("faulty_prod")
+        emulator, build, *_ = request.getfixturevalue("faulty_prod")
     else:
         emulator = emulator_factory(f"release-{env}")
         build = run_playbook(emulator, inventory=f"inventories/{env}")
@@ -202,14 +204,13 @@ def released(request, env, emulator_factory, tmp_path_factory):
     }
 
     # A release stopped by Ctrl-C while ecspresso waits on ECS, then run again; one killed.
-    if env in STOPPED_IN:
-        deploy = {"inventory": f"inventories/{env}", "extra_vars": {**extra, "image_tag": "rel4"}}
-        story["rel4_interrupted"] = stop_a_deploy(emulator, work / "rel4.log", signum=signal.SIGINT, **deploy)
-        story["states"]["rel4_interrupted"] = snapshot(emulator, env, distribution)
-        story["runs"]["rel4_resumed"] = run_playbook(emulator, playbook="playbooks/deploy.yml", **deploy)
-        story["states"]["rel4_resumed"] = snapshot(emulator, env, distribution)
-        deploy["extra_vars"]["image_tag"] = "rel5"
-        story["rel5_killed"] = stop_a_deploy(emulator, work / "rel5.log", signum=signal.SIGKILL, **deploy)
+    deploy = {"inventory": f"inventories/{env}", "extra_vars": {**extra, "image_tag": "rel4"}}
+    story["rel4_interrupted"] = stop_a_deploy(emulator, work / "rel4.log", signum=signal.SIGINT, **deploy)
+    story["states"]["rel4_interrupted"] = snapshot(emulator, env, distribution)
+    story["runs"]["rel4_resumed"] = run_playbook(emulator, playbook="playbooks/deploy.yml", **deploy)
+    story["states"]["rel4_resumed"] = snapshot(emulator, env, distribution)
+    deploy["extra_vars"]["image_tag"] = "rel5"
+    story["rel5_killed"] = stop_a_deploy(emulator, work / "rel5.log", signum=signal.SIGKILL, **deploy)
 
     teardown = {"kumo_teardown_keep_logs": False, "teardown_confirm": env}
     story["down"] = run_playbook(
@@ -511,10 +512,6 @@ def test_teardown_of_the_running_stack_leaves_nothing_of_the_environment(release
     assert again.changed == 0, again.changed_tasks()
 
 
-STOPPED_ENVS = [pytest.param(e, marks=pytest.mark.xdist_group(name=e)) for e in STOPPED_IN]
-
-
-@pytest.mark.parametrize("env", STOPPED_ENVS, indirect=True)
 def test_ctrl_c_mid_deploy_leaves_the_rollout_to_ecs_and_the_next_run_carries_on(released, env):
     returncode, output, left = released["rel4_interrupted"]
     said = " ".join(output.split())
@@ -537,7 +534,6 @@ def test_ctrl_c_mid_deploy_leaves_the_rollout_to_ecs_and_the_next_run_carries_on
         assert {t["taskDefinitionArn"] for t in state["tasks"][name]} == {td["taskDefinitionArn"]}
 
 
-@pytest.mark.parametrize("env", STOPPED_ENVS, indirect=True)
 def test_a_killed_deploy_leaves_no_process_behind_ecspresso_included(released, env):
     returncode, output, left = released["rel5_killed"]
     assert returncode == -signal.SIGKILL, output[-3000:]
