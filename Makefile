@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help install ecspresso emulator emulator-stop demo test test-all lint sanity unit e2e molecule bench clean
+.PHONY: help install ecspresso app emulator emulator-stop demo test test-all lint sanity unit e2e molecule bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,7 +44,10 @@ emulator: install ## run the AWS emulator in the foreground on 127.0.0.1:$EMULAT
 emulator-stop: ## stop the emulator that `make demo` left running
 	@scripts/emulator.sh stop
 
-demo: install ## start the emulator and build the dev stack on it
+app: ## the sample application (examples/app): npm ci from the lock files, the backend's tests, the frontend's build
+	@examples/app/build.sh >/dev/null
+
+demo: install ## start the emulator, build the dev stack, build the sample app (examples/app) and deploy it
 	@scripts/demo.sh
 
 lint: install ## ansible-lint (production profile), yamllint, ruff
@@ -72,15 +75,15 @@ MOLECULE_SAMPLE := network
 # Three workers on two cores: each end-to-end group (the dev stack, the prod
 # stack, prod's release story) runs on a worker of its own, and a converge
 # waits on the emulator about a third of its time.
-test: lint sanity ## everything: lint, sanity, unit, end-to-end (a fixed sample of dev and prod), a molecule sample
+test: lint sanity app ## everything: lint, sanity, the sample app's tests and build, unit, end-to-end (a fixed sample of dev and prod), a molecule sample
 	$(BIN)/pytest tests -n 3 --durations=15 $(PYTEST_ARGS)
 	@MOLECULE_SCENARIOS="$(MOLECULE_SAMPLE)" scripts/molecule.sh
 
-test-all: lint sanity ## the exhaustive runs (every environment, every crash point, every molecule scenario)
+test-all: lint sanity app ## the exhaustive runs (every environment, every crash point, every molecule scenario)
 	KUMO_TEST_ALL=1 $(BIN)/pytest tests -n 3 $(PYTEST_ARGS)
 	@scripts/molecule.sh
 
-bench: install ## time the converges (build, no-op, one layer, plan) with each strategy; writes docs/BENCHMARKS.md
+bench: install app ## time the converges (build, no-op, one layer, plan) with each strategy; writes docs/BENCHMARKS.md
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean: ## remove everything make created

@@ -54,7 +54,9 @@ CONFIGS = {
 }
 
 
-# The release scenarios: (label, image tag).
+# The release scenarios: (label, image tag); the static assets are the sample
+# application's build (`make bench` runs `make app` first).
+SAMPLE_APP_STATIC = ROOT / "examples" / "app" / "frontend" / ".next" / "static"
 RELEASES = [
     ("release: first deploy, both services", "bench1"),
     ("release: new images, both services", "bench2"),
@@ -105,7 +107,7 @@ def bench_config(env, config, workdir):
         rows.append(measure(emulator, "one layer alone (--tags alb)", tags=["alb"], **run))
         rows.append(measure(emulator, "plan (--check --diff)", check=True, diff=True, **run))
         for label, tag in RELEASES:
-            release = {"image_tag": tag, "deploy_static_dir": str(ROOT / "examples" / "demo-static")}
+            release = {"image_tag": tag, "deploy_static_dir": str(SAMPLE_APP_STATIC)}
             rows.append(measure(emulator, label, playbook="playbooks/deploy.yml", extra_vars=release, **run))
     finally:
         emulator.stop()
@@ -183,6 +185,8 @@ def main():
     unknown = set(configs) - set(CONFIGS)
     if unknown:
         parser.error(f"--configs: unknown {sorted(unknown)}; expected some of {sorted(CONFIGS)}")
+    if not SAMPLE_APP_STATIC.is_dir():
+        parser.error(f"no {SAMPLE_APP_STATIC.relative_to(ROOT)}: build the sample application first (make app)")
     rows, resources = [], 0
     with tempfile.TemporaryDirectory(prefix="kumo-bench-") as workdir:
         for config in configs:

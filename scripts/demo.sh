@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# `make demo`: start (or reuse) the emulator, build the dev stack on it, deploy
-# a release of both services with ecspresso (static assets from
-# examples/demo-static, the stand-in for a Next.js build), and print what is
-# live. Run it again and nothing changes.
+# `make demo`: start (or reuse) the emulator, build the dev stack on it, build
+# the sample application (examples/app: the backend's tests, the frontend's
+# Next.js build), deploy it as a release of both services with ecspresso (the
+# static assets to S3, /_next/static/* invalidated), and print what is live.
+# Run it again and nothing changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/emulator.sh
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg"
 export ANSIBLE_CALLBACK_RESULT_FORMAT=yaml ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_DISPLAY_OK_HOSTS=false
+
+# The release is the commit the sample app is built from: the tag the GitHub
+# workflow gives the images it builds and pushes to ECR (a container engine's
+# work, not done here), the Next.js build id of the static assets.
+commit="$(git rev-parse HEAD 2>/dev/null)" \
+  || { echo "make demo: the release is named after the commit; run it from a git clone" >&2; exit 1; }
+release="${commit::12}"
+echo "==> building the sample application (examples/app) for release $release"
+static_dir="$(examples/app/build.sh "$release")"
 
 if emulator_running; then
   echo "==> reusing the emulator on port $(cat "$STATE_DIR/port")"
@@ -22,10 +32,8 @@ echo "    AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL"
 echo "==> building the dev stack: ansible-playbook site.yml -i inventories/dev (changed tasks are shown)"
 ansible-playbook site.yml -i inventories/dev
 
-# The images themselves need a container engine and a push to ECR, which the
-# GitHub workflow does; here the task definitions name the tag it would push.
-echo "==> deploying release 'demo' with $(ecspresso version): ansible-playbook playbooks/deploy.yml -e image_tag=demo"
-ansible-playbook playbooks/deploy.yml -i inventories/dev -e image_tag=demo -e deploy_static_dir="$PWD/examples/demo-static"
+echo "==> deploying release $release with $(ecspresso version): ansible-playbook playbooks/deploy.yml -e image_tag=$release"
+ansible-playbook playbooks/deploy.yml -i inventories/dev -e image_tag="$release" -e deploy_static_dir="$static_dir"
 
 echo "==> what is live now"
 ANSIBLE_DISPLAY_OK_HOSTS=true ansible-playbook playbooks/summary.yml -i inventories/dev

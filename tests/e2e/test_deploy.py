@@ -32,10 +32,11 @@ import re
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
-from kumo_testlib import REGION, VENV_BIN, RunProcesses, account_inventory, run_playbook, sampled, start_playbook
+from kumo_testlib import REGION, ROOT, VENV_BIN, RunProcesses, account_inventory, run_playbook, sampled, start_playbook
 
 # Each story on a stack of its own, in a group of its own: prod's is the
 # fault-injected build, which test_safety reads first.
@@ -69,6 +70,27 @@ STORY = (
 def ecspresso_version():
     out = subprocess.run([str(VENV_BIN / "ecspresso"), "version"], capture_output=True, text=True, check=True)
     return out.stdout.strip()
+
+
+def build_sample_app(release):
+    """examples/app/build.sh RELEASE (npm ci, the backend's tests, the Next.js
+    build): the frontend's .next/static directory it prints."""
+    built = subprocess.run(
+        [str(ROOT / "examples" / "app" / "build.sh"), release], capture_output=True, text=True, timeout=900, check=False
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    return Path(built.stdout.strip())
+
+
+def static_objects(emulator, bucket):
+    """Each object under _next/ in the static bucket: its Cache-Control and Content-Type."""
+    s3 = emulator.client("s3")
+    objects = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="_next/"):
+        for item in page.get("Contents", []):
+            head = s3.head_object(Bucket=bucket, Key=item["Key"])
+            objects[item["Key"]] = (head.get("CacheControl"), head.get("ContentType"))
+    return objects
 
 
 def find_cdn(emulator, env):
@@ -129,11 +151,8 @@ def released(request, env, emulator_factory, tmp_path_factory):
     assert build.returncode == 0, build.tail()
     bucket, distribution = find_cdn(emulator, env)
     work = tmp_path_factory.mktemp(f"deploy-{env}")
-    static = work / "static"
-    (static / "chunks").mkdir(parents=True)
-    (static / "chunks" / "app-3f2a.js").write_text("console.log('kumo');\n")
-    (static / "css").mkdir()
-    (static / "css" / "app-91bc.css").write_text("body{margin:0}\n")
+    # The sample application's Next.js build (examples/app), for the release rel1.
+    static = build_sample_app("rel1")
     extra = {"deploy_static_dir": str(static), "deploy_invalidation_paths": ["/index.html"]}
     # Each run makes its own render directory under TMPDIR and removes it.
     private_tmp = work / "tmp"
@@ -142,6 +161,9 @@ def released(request, env, emulator_factory, tmp_path_factory):
     story = {"runs": {}, "states": {}, "requests": {}, "seconds": {}, "version": ecspresso_version()}
     story["render_dirs_left"] = []
     for step, tag, check in STORY:
+        if step == "rel1_again":
+            # Built again, as CI builds each run: the same files, newer timestamps.
+            story["rebuilt_static"] = build_sample_app("rel1")
         emulator.clear_requests()
         started = time.monotonic()
         story["runs"][step] = run_playbook(
@@ -156,6 +178,9 @@ def released(request, env, emulator_factory, tmp_path_factory):
         story["seconds"][step] = time.monotonic() - started
         story["requests"][step] = emulator.requests()
         story["states"][step] = snapshot(emulator, env, distribution)
+        if step == "rel1":
+            story["static_files"] = sorted(str(p.relative_to(static)) for p in static.rglob("*") if p.is_file())
+            story["static_objects"] = static_objects(emulator, bucket)
         if step != "rel3_failed":
             assert story["runs"][step].returncode == 0, f"{step}:\n{story['runs'][step].tail()}"
     print(
@@ -386,16 +411,29 @@ def test_service_auto_scaling(released, env):
             assert (config["ScaleOutCooldown"], config["ScaleInCooldown"]) == (out_cooldown, in_cooldown)
 
 
-def test_static_assets_are_uploaded_immutable(released):
+def test_the_sample_apps_static_assets_are_uploaded_immutable(released):
+    files = released["static_files"]
+    # what a Next.js build leaves: its chunks and the release's build manifest
+    assert any(f.startswith("chunks/") and f.endswith(".js") for f in files), files
+    assert "rel1/_buildManifest.js" in files, files
     uploaded = [
         r
         for r in released["requests"]["rel1"]
         if r["service"] == "s3" and r["method"] == "PUT" and "_next" in r["path"]
     ]
-    assert sorted(r["path"].split("/_next/", 1)[1] for r in uploaded) == [
-        "static/chunks/app-3f2a.js",
-        "static/css/app-91bc.css",
-    ]
+    assert sorted(r["path"].split("/_next/static/", 1)[1] for r in uploaded) == files
+    objects = released["static_objects"]
+    assert sorted(objects) == [f"_next/static/{f}" for f in files]
+    for key, (cache_control, content_type) in objects.items():
+        assert cache_control == "public, max-age=31536000, immutable", key
+        if key.endswith(".js"):
+            assert content_type in ("application/javascript", "text/javascript"), (key, content_type)
+
+
+def test_a_rebuild_of_the_same_release_uploads_nothing(released):
+    assert released["rebuilt_static"].is_dir()
+    uploads = [r for r in released["requests"]["rel1_again"] if r["service"] == "s3" and r["method"] == "PUT"]
+    assert uploads == []
 
 
 def test_one_invalidation_of_the_static_and_extra_paths(released, env):

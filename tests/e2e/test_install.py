@@ -23,7 +23,13 @@ pytestmark = pytest.mark.e2e
 DEV_VPC_CIDR = "10.0.0.0/16"
 MODULES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
 # Developer-only content that galaxy.yml's build_ignore keeps out of the tarball.
-NOT_SHIPPED = ["scripts/role_docs.py", "emulator/__main__.py", "tests/kumo_testlib.py", "tests/conftest.py"]
+NOT_SHIPPED = [
+    "scripts/role_docs.py",
+    "examples/app/frontend/package.json",
+    "emulator/__main__.py",
+    "tests/kumo_testlib.py",
+    "tests/conftest.py",
+]
 
 
 def _environ(config, collections_path, extra=None):

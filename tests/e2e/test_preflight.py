@@ -316,6 +316,12 @@ DEPLOY_CASES = [
     ("no-image-tag", {}, {}, ["image_tag is required"]),
     ("image-tag-with-a-space", {"image_tag": "rel 1"}, {}, ["image_tag"]),
     (
+        "static-dir-missing",
+        {"image_tag": "rel1", "deploy_static_dir": "/nonexistent/.next/static"},
+        {},
+        ["deploy_static_dir", "/nonexistent/.next/static", "must be the Next.js build's .next/static directory"],
+    ),
+    (
         "ecspresso-missing",
         {"image_tag": "rel1", "deploy_ecspresso_path": "/nonexistent/bin/ecspresso"},
         {},

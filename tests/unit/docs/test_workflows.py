@@ -37,3 +37,21 @@ def test_the_example_application_workflow_calls_it_with_every_required_input():
     assert required <= set(deploy["with"]), required - set(deploy["with"])
     assert set(deploy["with"]) <= set(reusable)
     assert example["permissions"]["id-token"] == "write"
+
+
+def test_the_example_application_workflow_builds_what_examples_app_holds():
+    example = load(ROOT / "docs" / "examples" / "app-deploy.yml")
+    app = ROOT / example["env"]["APP_DIR"]
+    assert (app / "build.sh").is_file() and (app / "build.sh").stat().st_mode & 0o111
+    steps = [step for job in example["jobs"].values() for step in job.get("steps", [])]
+    runs = " ".join(step.get("run", "") for step in steps)
+    assert "${{ env.APP_DIR }}/build.sh" in runs
+    assert '${{ env.APP_DIR }}/build.sh "${{ steps.tag.outputs.tag }}"' in runs  # the release is the build id
+    services = re.search(r"for service in ([\w ]+); do", runs)[1].split()
+    assert services == ["frontend", "backend"]
+    assert '"${APP_DIR}/${service}"' in runs  # the docker build context
+    for service in services:
+        for name in ("Dockerfile", "package.json", "package-lock.json", ".dockerignore"):
+            assert (app / service / name).is_file(), f"{service}/{name}"
+    [upload] = [step for step in steps if step.get("uses", "").startswith("actions/upload-artifact")]
+    assert upload["with"]["path"] == "${{ env.APP_DIR }}/frontend/.next/static/"
