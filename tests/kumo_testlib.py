@@ -121,13 +121,14 @@ class Emulator:
         }
 
     def client(self, service, region=REGION):
-        return boto3.client(
-            service,
-            endpoint_url=self.url,
-            region_name=region,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        return emulator_client(self.url, service, region)
+
+
+def emulator_client(url, service, region=REGION):
+    """A boto3 client of the emulator at ``url``, with its test credentials."""
+    return boto3.client(
+        service, endpoint_url=url, region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
 
 
 @dataclasses.dataclass

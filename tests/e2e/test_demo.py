@@ -12,10 +12,9 @@ import re
 import shutil
 import subprocess
 
-import boto3
 import pytest
 
-from kumo_testlib import REGION, ROOT
+from kumo_testlib import REGION, ROOT, emulator_client
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(name="release-prod")]
 
@@ -25,15 +24,8 @@ RECAP = re.compile(r"^localhost\s+: ok=\d+\s+changed=(\d+)\s+unreachable=0\s+fai
 def run_demo(state_dir):
     environ = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "ANSIBLE_", "EMULATOR_"))}
     environ.update({"STATE_DIR": str(state_dir), "ANSIBLE_NOCOLOR": "1"})
-    done = subprocess.run(
-        [str(ROOT / "scripts" / "demo.sh")],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
+    demo = str(ROOT / "scripts" / "demo.sh")
+    done = subprocess.run([demo], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=1800, check=False)
     return done.returncode, done.stdout + done.stderr
 
 
@@ -47,13 +39,7 @@ def demo(tmp_path_factory):
         port = (state_dir / "port").read_text().strip()
 
         def client(service, region=REGION):
-            return boto3.client(
-                service,
-                endpoint_url=f"http://127.0.0.1:{port}",
-                region_name=region,
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
+            return emulator_client(f"http://127.0.0.1:{port}", service, region)
 
         yield {"first": first[1], "second": second, "client": client}
     finally:
