@@ -82,10 +82,10 @@ def pytest_collection_modifyitems(config, items):
     """make test deselects what only make test-all runs (kumo_testlib.exhaustive)."""
     if TEST_ALL:
         return
-    kept = [item for item in items if not item.get_closest_marker("exhaustive")]
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("exhaustive")])
-        items[:] = kept
+    deselected = [item for item in items if item.get_closest_marker("exhaustive")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item not in deselected]
 
 
 def pytest_runtest_setup(item):

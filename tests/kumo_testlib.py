@@ -131,6 +131,21 @@ def emulator_client(url, service, region=REGION):
     )
 
 
+def files_under(directory):
+    """The files under ``directory``, as sorted paths relative to it."""
+    return sorted(str(p.relative_to(directory)) for p in Path(directory).rglob("*") if p.is_file())
+
+
+def static_objects(s3, bucket):
+    """Each object under _next/ in the static-assets bucket: its Cache-Control and Content-Type."""
+    objects = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="_next/"):
+        for item in page.get("Contents", []):
+            head = s3.head_object(Bucket=bucket, Key=item["Key"])
+            objects[item["Key"]] = (head.get("CacheControl"), head.get("ContentType"))
+    return objects
+
+
 @dataclasses.dataclass
 class PlaybookRun:
     argv: list
@@ -185,17 +200,12 @@ exhaustive = pytest.mark.exhaustive
 
 
 def sample_every(step, cases):
-    """``cases`` (pytest.param or plain tuples) with all but every ``step``-th
-    marked exhaustive: make test runs a fixed spread of them, make test-all all."""
-    marked = []
-    for index, case in enumerate(cases):
-        values, marks, case_id = (
-            (case.values, list(case.marks), case.id) if hasattr(case, "values") else (case, [], None)
-        )
-        if index % step:
-            marks.append(exhaustive)
-        marked.append(pytest.param(*values, marks=marks, id=case_id))
-    return marked
+    """``cases`` (``pytest.param``) with all but every ``step``-th marked
+    exhaustive: make test runs a fixed spread of them, make test-all all."""
+    return [
+        pytest.param(*case.values, marks=[*case.marks, *([exhaustive] if index % step else [])], id=case.id)
+        for index, case in enumerate(cases)
+    ]
 
 
 def playbook_argv(playbook, inventory, tags=None, skip_tags=None, extra_vars=None, check=False, diff=False):

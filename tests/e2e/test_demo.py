@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from kumo_testlib import REGION, ROOT, emulator_client
+from kumo_testlib import REGION, ROOT, emulator_client, files_under, static_objects
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(name="release-prod")]
 
@@ -81,14 +81,14 @@ def test_both_services_run_the_release(demo):
 
 def test_the_sample_apps_static_assets_are_served_from_the_bucket_and_invalidated(demo):
     static = ROOT / "examples" / "app" / "frontend" / ".next" / "static"
-    files = sorted(str(p.relative_to(static)) for p in static.rglob("*") if p.is_file())
+    files = files_under(static)
     assert f"{release()}/_buildManifest.js" in files  # the Next.js build id is the release
     s3 = demo["client"]("s3")
     [bucket] = [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("kumo-dev-static-assets-")]
-    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="_next/static/").get("Contents", []))
-    assert keys == [f"_next/static/{f}" for f in files]
-    for key in keys:
-        assert s3.head_object(Bucket=bucket, Key=key)["CacheControl"] == "public, max-age=31536000, immutable", key
+    objects = static_objects(s3, bucket)
+    assert sorted(objects) == [f"_next/static/{f}" for f in files]
+    for key, (cache_control, _) in objects.items():
+        assert cache_control == "public, max-age=31536000, immutable", key
     cloudfront = demo["client"]("cloudfront", "us-east-1")
     [distribution] = cloudfront.list_distributions()["DistributionList"]["Items"]
     [made] = cloudfront.list_invalidations(DistributionId=distribution["Id"])["InvalidationList"]["Items"]

@@ -36,7 +36,18 @@ from pathlib import Path
 
 import pytest
 
-from kumo_testlib import REGION, ROOT, VENV_BIN, RunProcesses, account_inventory, run_playbook, sampled, start_playbook
+from kumo_testlib import (
+    REGION,
+    ROOT,
+    VENV_BIN,
+    RunProcesses,
+    account_inventory,
+    files_under,
+    run_playbook,
+    sampled,
+    start_playbook,
+    static_objects,
+)
 
 # Each story on a stack of its own, in a group of its own: prod's is the
 # fault-injected build, which test_safety reads first.
@@ -80,17 +91,6 @@ def build_sample_app(release):
     )
     assert built.returncode == 0, built.stderr[-3000:]
     return Path(built.stdout.strip())
-
-
-def static_objects(emulator, bucket):
-    """Each object under _next/ in the static bucket: its Cache-Control and Content-Type."""
-    s3 = emulator.client("s3")
-    objects = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="_next/"):
-        for item in page.get("Contents", []):
-            head = s3.head_object(Bucket=bucket, Key=item["Key"])
-            objects[item["Key"]] = (head.get("CacheControl"), head.get("ContentType"))
-    return objects
 
 
 def find_cdn(emulator, env):
@@ -179,8 +179,8 @@ def released(request, env, emulator_factory, tmp_path_factory):
         story["requests"][step] = emulator.requests()
         story["states"][step] = snapshot(emulator, env, distribution)
         if step == "rel1":
-            story["static_files"] = sorted(str(p.relative_to(static)) for p in static.rglob("*") if p.is_file())
-            story["static_objects"] = static_objects(emulator, bucket)
+            story["static_files"] = files_under(static)
+            story["static_objects"] = static_objects(emulator.client("s3"), bucket)
         if step != "rel3_failed":
             assert story["runs"][step].returncode == 0, f"{step}:\n{story['runs'][step].tail()}"
     print(
