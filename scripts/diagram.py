@@ -113,7 +113,6 @@ def model(values, inventory="inventory"):
         "tasks": values.get("deploy_desired_count"),
         "task_size": (values.get("deploy_task_cpu"), values.get("deploy_task_memory")),
         "autoscaling": autoscaling if autoscaling.get("enabled") else None,
-        "alb_ports": values.get("network_alb_ingress_ports", [80, 443]),
         "ecs_ports": values.get("network_ecs_dynamic_ports", {"from": 32768, "to": 65535}),
         "alb_deletion_protection": values.get("alb_deletion_protection"),
         "origin_header": values.get("alb_origin_verify_header", "secret origin header"),
@@ -238,7 +237,7 @@ def render(m):
     svg.rect(v_x, v_y, v_w, v_h, "vpc", rx=10)
     svg.text(v_x + 14, v_y + 22, f"VPC {m['prefix']}-vpc  {m['vpc_cidr']}  ·  {m['region']}", "bold")
     chain = (
-        f"security groups: ALB SG (TCP {', '.join(str(p) for p in m['alb_ports'])} from the internet) → "
+        "security groups: ALB SGs (TCP 443, 80 from CloudFront's prefix list) → "
         f"ECS SG (TCP {m['ecs_ports']['from']}–{m['ecs_ports']['to']} from the ALB SG) → "
         "endpoints SG (TCP 443 from the ECS SG)"
     )

@@ -27,9 +27,9 @@ What is read, and why (13 calls for prod, one VPC with flow logs on):
   prefix-list routes of Gateway endpoints (target ``vpce-...``) belong to the
   endpoints layer (``ec2_vpc_route_table`` never purges them), so they are
   left to that layer's observer.
-- ``security_groups``: DescribeSecurityGroups of the VPC by the four names the
+- ``security_groups``: DescribeSecurityGroups of the VPC by the five names the
   role manages (``default``, which it empties and tags, and ``<prefix>-alb``,
-  ``-ecs``, ``-endpoints``): description, ingress and egress rules with their
+  ``-alb-http``, ``-ecs``, ``-endpoints``): description, ingress and egress rules with their
   descriptions, tags.
 - ``flow_log``: DescribeFlowLogs on the VPC: traffic type, destination, role,
   aggregation interval, format, tags (not the delivery status).
@@ -252,7 +252,7 @@ def _permission(permission):
 
 def security_group_names(scope):
     """The security groups the role manages in the VPC, by name."""
-    return ["default"] + [f"{scope.name_prefix}-{component}" for component in ("alb", "ecs", "endpoints")]
+    return ["default"] + [f"{scope.name_prefix}-{component}" for component in ("alb", "alb-http", "ecs", "endpoints")]
 
 
 def observe_security_groups(ec2, scope, vpc_ids):

@@ -130,8 +130,8 @@ def test_one_internet_facing_alb_across_the_three_public_subnets(alb, env):
     subnets = ec2.describe_subnets(SubnetIds=[z["SubnetId"] for z in balancer["AvailabilityZones"]])["Subnets"]
     assert sorted(tags_of(s)["Name"] for s in subnets) == [f"kumo-{env}-public-{az[-1]}" for az in AZS]
     assert sorted(s["AvailabilityZone"] for s in subnets) == AZS  # ELB.13
-    [group] = ec2.describe_security_groups(GroupIds=balancer["SecurityGroups"])["SecurityGroups"]
-    assert group["GroupName"] == f"kumo-{env}-alb"
+    groups = ec2.describe_security_groups(GroupIds=balancer["SecurityGroups"])["SecurityGroups"]
+    assert sorted(g["GroupName"] for g in groups) == [f"kumo-{env}-alb", f"kumo-{env}-alb-http"]
     [tags] = elbv2.describe_tags(ResourceArns=[balancer["LoadBalancerArn"]])["TagDescriptions"]
     assert tags_of(tags) == expected_tags(env, f"kumo-{env}-alb")
 

@@ -64,8 +64,8 @@ def test_drift_in_one_layer_converges_that_layer_only(stacks):
     [group] = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["kumo-prod-alb"]}])[
         "SecurityGroups"
     ]
-    https = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
-    ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=[https])
+    https = [p for p in group["IpPermissions"] if p.get("FromPort") == 443]  # from CloudFront's prefix list
+    ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=https)
 
     repair = stack.run()
     assert repair.returncode == 0, repair.tail()

@@ -155,7 +155,16 @@ def _rules(permissions):
             rules.add((p["IpProtocol"], p.get("FromPort"), p.get("ToPort"), r["CidrIpv6"]))
         for r in p.get("UserIdGroupPairs", []):
             rules.add((p["IpProtocol"], p.get("FromPort"), p.get("ToPort"), r["GroupId"]))
+        for r in p.get("PrefixListIds", []):
+            rules.add((p["IpProtocol"], p.get("FromPort"), p.get("ToPort"), r["PrefixListId"]))
     return rules
+
+
+def _cloudfront_prefix_list(ec2):
+    lists = ec2.describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.global.cloudfront.origin-facing"]}]
+    )["PrefixLists"]
+    return lists[0]["PrefixListId"]
 
 
 def test_security_groups_are_chained(network, env):
@@ -165,15 +174,21 @@ def test_security_groups_are_chained(network, env):
         g["GroupName"]: g
         for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]
     }
-    assert set(groups) == {"default", f"kumo-{env}-alb", f"kumo-{env}-ecs", f"kumo-{env}-endpoints"}
-    alb, ecs, endpoints = (groups[f"kumo-{env}-{n}"] for n in ("alb", "ecs", "endpoints"))
+    names = ("alb", "alb-http", "ecs", "endpoints")
+    assert set(groups) == {"default"} | {f"kumo-{env}-{n}" for n in names}
+    alb, alb_http, ecs, endpoints = (groups[f"kumo-{env}-{n}"] for n in names)
 
-    assert _rules(alb["IpPermissions"]) == {("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 443, 443, "0.0.0.0/0")}
+    # CloudFront's origin-facing list only (SPEC Network), one port a group: the list
+    # weighs 55 of a group's 60 rules, so AWS refuses both ports in one group
+    cloudfront = _cloudfront_prefix_list(ec2)
+    assert _rules(alb["IpPermissions"]) == {("tcp", 443, 443, cloudfront)}
+    assert _rules(alb_http["IpPermissions"]) == {("tcp", 80, 80, cloudfront)}
     assert _rules(alb["IpPermissionsEgress"]) == {("tcp", 32768, 65535, CIDRS[env][0])}
+    assert _rules(alb_http["IpPermissionsEgress"]) == set()
     assert _rules(ecs["IpPermissions"]) == {("tcp", 32768, 65535, alb["GroupId"])}
     assert _rules(endpoints["IpPermissions"]) == {("tcp", 443, 443, ecs["GroupId"])}
     assert _rules(endpoints["IpPermissionsEgress"]) == set()
-    for name in ("alb", "ecs", "endpoints"):
+    for name in names:
         assert tags_of(groups[f"kumo-{env}-{name}"]) == expected_tags(env, f"kumo-{env}-{name}")
 
 

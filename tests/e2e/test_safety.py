@@ -54,8 +54,8 @@ def test_plan_on_a_drifted_account_shows_the_drift_and_writes_nothing(stacks):
     [group] = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["kumo-dev-alb"]}])[
         "SecurityGroups"
     ]
-    https = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
-    ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=[https])
+    https = [p for p in group["IpPermissions"] if p.get("FromPort") == 443]  # from CloudFront's prefix list
+    ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=https)
 
     def max_size():
         return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["kumo-dev-ecs"])["AutoScalingGroups"][0][

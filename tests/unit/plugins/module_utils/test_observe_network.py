@@ -114,21 +114,28 @@ def security_group(ec2, vpc_id, component, description, ingress, egress):
     return group_id
 
 
+def _from_cloudfront(ec2, port, protocol):
+    [cloudfront] = ec2.describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.global.cloudfront.origin-facing"]}]
+    )["PrefixLists"]
+    description = f"{protocol} from CloudFront (origin-facing prefix list)"
+    return lambda _: [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": port,
+            "ToPort": port,
+            "PrefixListIds": [{"PrefixListId": cloudfront["PrefixListId"], "Description": description}],
+        }
+    ]
+
+
 def build_security_groups(ec2, vpc_id):
     alb = security_group(
         ec2,
         vpc_id,
         "alb",
-        "ALB: HTTP and HTTPS from the internet",
-        lambda _: [
-            {
-                "IpProtocol": "tcp",
-                "FromPort": port,
-                "ToPort": port,
-                "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "from the internet"}],
-            }
-            for port in (80, 443)
-        ],
+        "ALB: HTTPS from CloudFront only",
+        _from_cloudfront(ec2, 443, "HTTPS"),
         [
             {
                 "IpProtocol": "tcp",
@@ -137,6 +144,7 @@ def build_security_groups(ec2, vpc_id):
             }
         ],
     )
+    security_group(ec2, vpc_id, "alb-http", "ALB: HTTP from CloudFront only", _from_cloudfront(ec2, 80, "HTTP"), [])
     ecs = security_group(
         ec2,
         vpc_id,
@@ -240,7 +248,7 @@ def test_the_observation_sees_every_kind_the_role_makes(network):
     assert len(seen["elastic_ips"]) == 3
     assert len(seen["route_tables"]) == 5  # main, public, three private
     groups = {group["GroupName"]: group for group in seen["security_groups"]}
-    assert sorted(groups) == sorted(["default", f"{PREFIX}-alb", f"{PREFIX}-ecs", f"{PREFIX}-endpoints"])
+    assert sorted(groups) == sorted(["default"] + [f"{PREFIX}-{c}" for c in ("alb", "alb-http", "ecs", "endpoints")])
     assert groups["default"]["IpPermissions"] == [] and groups["default"]["IpPermissionsEgress"] == []
     assert groups["default"]["Tags"]["Name"] == f"{PREFIX}-default"
     [flow_log] = seen["flow_log"]
@@ -331,10 +339,8 @@ def _default_group_opened(n):
 
 
 def _alb_port_removed(n):
-    n["ec2"].revoke_security_group_ingress(
-        GroupId=n["groups"]["alb"],
-        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
-    )
+    [group] = n["ec2"].describe_security_groups(GroupIds=[n["groups"]["alb"]])["SecurityGroups"]
+    n["ec2"].revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=group["IpPermissions"])
 
 
 def _endpoints_group_gets_egress(n):
