@@ -9,11 +9,13 @@ VPC Lattice; a customer-managed list counts as its maximum number of entries
 (https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html).
 A group in a VPC holds 60 inbound and 60 outbound rules by default
 (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html), so
-two rules from the CloudFront list (110) are refused with
-``RulesPerSecurityGroupLimitExceeded``. moto counts such a rule as one.
+two rules from the CloudFront list (110), or one and six CIDRs (61), are
+refused with ``RulesPerSecurityGroupLimitExceeded``. moto counts such a rule
+as one.
 """
 
 import functools
+import inspect
 
 from moto.ec2.exceptions import RulesPerSecurityGroupLimitExceededError
 from moto.ec2.models import EC2Backend
@@ -47,17 +49,28 @@ def _rule_weight(backend, rule):
     return _weight(backend, rule.prefix_list_id) if rule.prefix_list_id else 1
 
 
+def _count(ranges):
+    if not ranges:
+        return 0
+    return len(ranges) if isinstance(ranges, list) else 1
+
+
 def _counting(original, egress):
+    signature = inspect.signature(original)
+
     @functools.wraps(original)
-    def authorize(self, group_name_or_id, *args, prefix_list_ids=None, vpc_id=None, **kwargs):
-        group = self.get_security_group_by_name_or_id(group_name_or_id, vpc_id)
-        if group is not None and group.vpc_id and prefix_list_ids:
+    def authorize(self, *args, **kwargs):
+        request = signature.bind(self, *args, **kwargs).arguments
+        group = self.get_security_group_by_name_or_id(request["group_name_or_id"], request.get("vpc_id"))
+        if group is not None and group.vpc_id:
             rules = group.egress_rules if egress else group.ingress_rules
+            prefix_lists = request.get("prefix_list_ids") or []
             weight = sum(_rule_weight(self, rule) for rule in rules)
-            weight += sum(_weight(self, entry.get("PrefixListId")) for entry in prefix_list_ids)
+            weight += _count(request.get("ip_ranges")) + _count(request.get("source_groups"))
+            weight += sum(_weight(self, entry.get("PrefixListId")) for entry in prefix_lists)
             if weight > RULES_PER_VPC_GROUP:
                 raise RulesPerSecurityGroupLimitExceededError()
-        return original(self, group_name_or_id, *args, prefix_list_ids=prefix_list_ids, vpc_id=vpc_id, **kwargs)
+        return original(self, *args, **kwargs)
 
     return authorize
 

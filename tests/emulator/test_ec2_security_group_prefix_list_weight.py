@@ -53,3 +53,21 @@ def test_a_customer_list_weighs_its_maximum_entries(aws):
             GroupId=group, IpPermissions=[_from_list(23, big["PrefixList"]["PrefixListId"])]
         )
     assert error.value.response["Error"]["Code"] == "RulesPerSecurityGroupLimitExceeded"
+
+
+def test_cidrs_added_beside_the_cloudfront_list_count_against_what_it_leaves(aws):
+    ec2 = aws("ec2")
+    group = _group(ec2, "cloudfront-and-cidrs")
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[_from_list(443, _cloudfront_list(ec2))])
+    five = [{"CidrIp": f"192.0.2.{n}/32"} for n in range(5)]
+    ec2.authorize_security_group_ingress(
+        GroupId=group, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": five}]
+    )
+    with pytest.raises(botocore.exceptions.ClientError) as error:
+        ec2.authorize_security_group_ingress(
+            GroupId=group,
+            IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 23, "ToPort": 23, "IpRanges": [{"CidrIp": "192.0.2.9/32"}]}
+            ],
+        )
+    assert error.value.response["Error"]["Code"] == "RulesPerSecurityGroupLimitExceeded"
