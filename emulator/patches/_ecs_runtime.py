@@ -6,10 +6,15 @@ boot, the service scheduler places and replaces tasks, load balancers learn
 the tasks' ports, managed scaling grows the Auto Scaling group. moto has no
 clock of its own, so here the control plane acts just before each ECS request
 is answered: ``step()`` runs every registered reconciler (agent, scheduler,
-managed scaling, in their order) until none has anything left to do. A caller
-therefore sees the state AWS reaches once the work it asked for has settled,
-never a state AWS could not reach. ECS requests are answered one at a time
-(the lock), as the reconcilers share moto's ECS, EC2 and ELBv2 state.
+task sets, CodeDeploy, managed scaling, in their order) until none has
+anything left to do. A caller therefore sees the state AWS reaches once the
+work it asked for has settled (CodeDeploy's lifecycle events also take
+wall-clock time, see ``codedeploy_ecs_deployments``), never a state AWS could
+not reach. Requests are answered one at a time (the lock), as the
+reconcilers share moto's ECS, EC2, ELBv2 and CodeDeploy state. A patch whose
+control plane also answers another service's requests (CodeDeploy moves ECS
+task sets and ELBv2 listeners) runs the same step before those requests,
+under the same lock: ``install(ResponseClass)``.
 
 Patches register here:
 - ``reconciler(order, fn)``: ``fn(backend) -> bool`` (did it change anything);
@@ -21,14 +26,14 @@ Patches register here:
 import functools
 import threading
 
-from moto.ecs.models import Task
+from moto.ecs.models import Task, ecs_backends
 from moto.ecs.responses import EC2ContainerServiceResponse
 
 _lock = threading.RLock()
 _reconcilers = []
 _start_checks = []
 _listeners = []
-_installed = False
+_installed = set()
 _generation = [0]
 # Enough rounds for any rollout here: each round moves every task one state.
 _MAX_ROUNDS = 100
@@ -146,18 +151,18 @@ def step(backend):
             return
 
 
-def install():
-    """Run the control plane before each ECS request (once, whichever patch asks first)."""
-    global _installed
-    if _installed:
+def install(response_class=EC2ContainerServiceResponse):
+    """Run the control plane before each request of this service (ECS unless
+    told otherwise), once per service whichever patch asks first."""
+    if response_class in _installed:
         return
-    original = EC2ContainerServiceResponse.call_action
+    original = response_class.call_action
 
     @functools.wraps(original)
     def call_action(self):
         with _lock:
-            step(self.ecs_backend)
+            step(ecs_backends[self.current_account][self.region])
             return original(self)
 
-    EC2ContainerServiceResponse.call_action = call_action
-    _installed = True
+    response_class.call_action = call_action
+    _installed.add(response_class)

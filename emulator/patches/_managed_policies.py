@@ -12,7 +12,7 @@ import functools
 import json
 
 from moto.iam.aws_managed_policies import aws_managed_policies_data
-from moto.iam.models import AWSManagedPolicy
+from moto.iam.models import AWSManagedPolicy, IAMBackend
 
 
 @functools.cache
@@ -29,3 +29,14 @@ def add_managed_policies(backend, policies, names):
             data = copy.deepcopy(_parsed()[name])
             policies.append(AWSManagedPolicy.from_data(name, backend.account_id, backend.region_name, data))
     return policies
+
+
+def load_into_every_backend(names):
+    """Make every IAM backend, made now or later, hold the AWS managed policies ``names``."""
+    original = IAMBackend._init_aws_policies
+
+    @functools.wraps(original)
+    def _init_aws_policies(self):
+        return add_managed_policies(self, original(self), names)
+
+    IAMBackend._init_aws_policies = _init_aws_policies

@@ -12,20 +12,10 @@ AWS_ConfigRole (from moto's own copy of the managed policies) to every IAM
 backend; MOTO_IAM_LOAD_MANAGED_POLICIES still loads the rest.
 """
 
-import functools
-
-from moto.iam.models import IAMBackend
-
-from ._managed_policies import add_managed_policies
+from ._managed_policies import load_into_every_backend
 
 POLICY_NAME = "AWS_ConfigRole"
 
 
 def apply():
-    original = IAMBackend._init_aws_policies
-
-    @functools.wraps(original)
-    def _init_aws_policies(self):
-        return add_managed_policies(self, original(self), (POLICY_NAME,))
-
-    IAMBackend._init_aws_policies = _init_aws_policies
+    load_into_every_backend((POLICY_NAME,))

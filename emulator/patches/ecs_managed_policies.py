@@ -18,20 +18,10 @@ answers ``NoSuchEntity``. This patch adds only these three (from moto's own copy
 of the managed policies) to every IAM backend.
 """
 
-import functools
-
-from moto.iam.models import IAMBackend
-
-from ._managed_policies import add_managed_policies
+from ._managed_policies import load_into_every_backend
 
 POLICY_NAMES = ("AmazonEC2ContainerServiceforEC2Role", "AmazonECSTaskExecutionRolePolicy", "AWSXRayDaemonWriteAccess")
 
 
 def apply():
-    original = IAMBackend._init_aws_policies
-
-    @functools.wraps(original)
-    def _init_aws_policies(self):
-        return add_managed_policies(self, original(self), POLICY_NAMES)
-
-    IAMBackend._init_aws_policies = _init_aws_policies
+    load_into_every_backend(POLICY_NAMES)

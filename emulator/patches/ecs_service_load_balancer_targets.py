@@ -7,7 +7,11 @@ target is the container instance's EC2 instance id and the host port bound
 to the container port the service's ``loadBalancers`` entry names
 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-load-balancing.html,
 API_LoadBalancer: "containerName", "containerPort"). A stopped task is
-deregistered (its target drains for the deregistration delay).
+deregistered (its target drains for the deregistration delay). A task of a
+task set (a CODE_DEPLOY service) is registered in that task set's
+``loadBalancers`` (API_TaskSet: "loadBalancers — Details on a load balancer
+that are used with a task set"): the replacement task set of a blue/green
+deployment fills the other target group of the pair.
 
 moto's services never register a target, so a target group behind a service
 stays empty.
@@ -20,15 +24,18 @@ from emulator.patches import _ecs_runtime
 
 
 def _targets(backend, task):
-    """(target group ARN, {Id, Port}) for each load balancer of the task's service."""
+    """(target group ARN, {Id, Port}) for each load balancer of the task's task set, or else its service."""
     name = task.group.split(":", 1)[1] if task.group.startswith("service:") else None
     service = backend.services.get(f"{task.cluster_name}:{name}") if name else None
     instance = _ecs_runtime.container_instance_of(backend, task)
     if service is None or not task.container_instance_arn:
         return []
     instance_id = instance.ec2_instance_id if instance else getattr(task, "_kumo_instance_id", None)
+    balancers = next(
+        (ts.load_balancers for ts in service.task_sets if ts.id == task.started_by), service.load_balancers
+    )
     found = []
-    for balancer in service.load_balancers or []:
+    for balancer in balancers or []:
         for container in task.containers:
             if container.name != balancer.get("containerName"):
                 continue

@@ -34,7 +34,9 @@ MOTO_ECS_SERVICE_RUNNING says, whatever the capacity, and UpdateService
 neither starts a deployment nor rolls one. This patch replaces both with the
 scheduler above; the control plane (``_ecs_runtime``) runs it before every
 ECS request, so a rollout that AWS would finish, given the capacity,
-is finished when the caller next looks, and one it would not is not.
+is finished when the caller next looks, and one it would not is not. Its
+launch, placement and start helpers also run the task sets of CODE_DEPLOY
+services (``ecs_service_task_sets``).
 """
 
 import functools
@@ -128,11 +130,11 @@ def _choose_ports(instance, task_definition):
     return bindings
 
 
-def _provider_instances(backend, service):
-    """EC2 instance ids the service may use: its capacity provider's group, or any."""
+def _provider_instances(backend, spec):
+    """EC2 instance ids a service (or task set) may use: its capacity provider's group, or any."""
     from moto.autoscaling.models import autoscaling_backends
 
-    strategy = getattr(service, "capacity_provider_strategy", None) or []
+    strategy = getattr(spec, "capacity_provider_strategy", None) or []
     names = [s["capacityProvider"] for s in strategy]
     if not names:
         return None
@@ -171,10 +173,11 @@ def _placement_key(backend, service, instance):
     return (*key, len(on_instance), instance.ec2_instance_id)
 
 
-def place(backend, service, task, task_definition):
-    """Put a task on the best instance that holds it (PENDING); False when none does."""
+def place(backend, service, task, task_definition, spec=None):
+    """Put a task on the best instance that holds it (PENDING); False when none does.
+    ``spec`` (the service unless a task set says otherwise) names the capacity."""
     cpu, memory = _requirements(task_definition)
-    allowed = _provider_instances(backend, service)
+    allowed = _provider_instances(backend, spec or service)
     candidates = []
     for instance in backend.container_instances.get(service.cluster_name, {}).values():
         if instance.status != "ACTIVE" or (allowed is not None and instance.ec2_instance_id not in allowed):
@@ -217,11 +220,12 @@ def _containers(task_definition):
     return containers
 
 
-def launch(backend, cluster, service, deployment):
-    """Start one task of a deployment: placed (PENDING), waiting for capacity
-    (PROVISIONING, on a capacity provider), or not at all (False)."""
-    task_definition = backend.describe_task_definition(deployment["taskDefinition"])
-    strategy = getattr(service, "capacity_provider_strategy", None) or []
+def launch(backend, cluster, service, task_definition_arn, started_by, spec=None):
+    """Start one task of a deployment (or task set, ``spec``): placed (PENDING),
+    waiting for capacity (PROVISIONING, on a capacity provider), or not at all (False)."""
+    spec = spec or service
+    task_definition = backend.describe_task_definition(task_definition_arn)
+    strategy = getattr(spec, "capacity_provider_strategy", None) or []
     task = _ecs_runtime.ServiceTask(
         cluster,
         task_definition,
@@ -229,15 +233,15 @@ def launch(backend, cluster, service, deployment):
         {"CPU": 0, "MEMORY": 0, "PORTS": [], "PORTS_UDP": []},
         backend=backend,
         group=f"service:{service.name}",
-        launch_type=service.launch_type if not strategy else "",
-        started_by=deployment["id"],
+        launch_type=spec.launch_type if not strategy else "",
+        started_by=started_by,
         tags=list(service.tags) if getattr(service, "propagate_tags", "NONE") == "SERVICE" else [],
-        networking_configuration=service.network_configuration or None,
+        networking_configuration=spec.network_configuration or None,
         capacity_provider_name=strategy[0]["capacityProvider"] if strategy else None,
     )
     task.containers = _containers(task_definition)
     task.status = "PROVISIONING"
-    if not place(backend, service, task, task_definition) and not strategy:
+    if not place(backend, service, task, task_definition, spec) and not strategy:
         _event(
             service,
             "was unable to place a task because no container instance met all of its requirements.",
@@ -275,6 +279,34 @@ def _circuit_breaker(service, primary, deployments):
     return True
 
 
+def progress_tasks(backend, service, failed, spec=lambda task: None):
+    """Placed tasks start, or fail to (``failed(task)`` counts it); tasks waiting
+    for capacity are placed once there is some (on ``spec(task)``'s capacity)."""
+    changed = False
+    tasks = service_tasks(backend, service)
+    for task in [t for t in tasks if t.last_status == "PENDING"]:
+        task_definition = backend.describe_task_definition(task.task_definition_arn)
+        reason = _ecs_runtime.why_task_cannot_start(task, task_definition)
+        if reason:
+            _ecs_runtime.task_stopped(backend, task, reason, code="TaskFailedToStart")
+            failed(task)
+        else:
+            _ecs_runtime.task_running(backend, task)
+        changed = True
+    for task in [t for t in tasks if t.last_status == "PROVISIONING"]:
+        task_definition = backend.describe_task_definition(task.task_definition_arn)
+        changed |= place(backend, service, task, task_definition, spec(task))
+    return changed
+
+
+def stop_extra(backend, tasks, count, reason):
+    """Stop ``count`` of these tasks, the least started first."""
+    order = {"PROVISIONING": 0, "PENDING": 1, "RUNNING": 2}
+    for task in sorted(tasks, key=lambda t: order[t.last_status])[: max(count, 0)]:
+        _stop(backend, task, reason)
+    return count > 0
+
+
 def schedule(backend, cluster, service, step_id):
     """One pass of the scheduler over one service; True when it changed something."""
     tasks = service_tasks(backend, service)
@@ -283,28 +315,19 @@ def schedule(backend, cluster, service, step_id):
             _stop(backend, task, "Service was deleted.")
         service.status = "INACTIVE"
         service.deployments = []
+        service.task_sets = []
         recount(backend, service)
         return True
     deployments = service.deployments
     if service.status != "ACTIVE" or not deployments or service.deployment_controller.get("type") != "ECS":
         return False
-    changed = False
     by_deployment = {d["id"]: d for d in deployments}
 
-    # Placed tasks start, or fail to.
-    for task in [t for t in tasks if t.last_status == "PENDING"]:
-        task_definition = backend.describe_task_definition(task.task_definition_arn)
-        reason = _ecs_runtime.why_task_cannot_start(task, task_definition)
-        if reason:
-            _ecs_runtime.task_stopped(backend, task, reason, code="TaskFailedToStart")
-            if task.started_by in by_deployment:
-                by_deployment[task.started_by]["failedTasks"] += 1
-        else:
-            _ecs_runtime.task_running(backend, task)
-        changed = True
-    # Tasks waiting for capacity are placed once there is some.
-    for task in [t for t in tasks if t.last_status == "PROVISIONING"]:
-        changed |= place(backend, service, task, backend.describe_task_definition(task.task_definition_arn))
+    def failed(task):
+        if task.started_by in by_deployment:
+            by_deployment[task.started_by]["failedTasks"] += 1
+
+    changed = progress_tasks(backend, service, failed)
 
     primary = deployments[0]
     changed |= _circuit_breaker(service, primary, deployments)
@@ -322,7 +345,7 @@ def schedule(backend, cluster, service, step_id):
         room = room if _failed_launches.get(primary["id"]) != step_id else 0
         _failed_launches[primary["id"]] = step_id
     for _ in range(max(room, 0)):
-        if not launch(backend, cluster, service, primary):
+        if not launch(backend, cluster, service, primary["taskDefinition"], primary["id"]):
             break
         changed = True
     tasks = service_tasks(backend, service)
@@ -337,10 +360,10 @@ def schedule(backend, cluster, service, step_id):
     running_old = [t for t in others if t.last_status == "RUNNING"]
     while running_old and running_mine + len(running_old) - 1 >= floor:
         changed |= _stop(backend, running_old.pop(0), "Task stopped by the deployment: replaced by a newer one.")
-    # Scale in: the primary's extra tasks, the least started first.
-    order = {"PROVISIONING": 0, "PENDING": 1, "RUNNING": 2}
-    for task in sorted(mine, key=lambda t: order[t.last_status])[: max(len(mine) - service.desired_count, 0)]:
-        changed |= _stop(backend, task, "Task stopped because the desired count was lowered.")
+    # Scale in: the primary's extra tasks.
+    changed |= stop_extra(
+        backend, mine, len(mine) - service.desired_count, "Task stopped because the desired count was lowered."
+    )
 
     service.deployments = [d for d in deployments if d is primary or service_tasks_of(backend, service, d)]
     changed |= recount(backend, service)
@@ -443,6 +466,8 @@ def apply():
         service.desired_count = 0
         if service_tasks(self, service):
             service.status = "DRAINING"
+        else:
+            service.task_sets = []
         return service
 
     EC2ContainerServiceBackend.create_service = create

@@ -11,20 +11,10 @@ moto loads no AWS managed policy unless told to load all of them, and answers
 managed policies) to every IAM backend.
 """
 
-import functools
-
-from moto.iam.models import IAMBackend
-
-from ._managed_policies import add_managed_policies
+from ._managed_policies import load_into_every_backend
 
 POLICY_NAME = "AmazonSSMManagedInstanceCore"
 
 
 def apply():
-    original = IAMBackend._init_aws_policies
-
-    @functools.wraps(original)
-    def _init_aws_policies(self):
-        return add_managed_policies(self, original(self), (POLICY_NAME,))
-
-    IAMBackend._init_aws_policies = _init_aws_policies
+    load_into_every_backend((POLICY_NAME,))

@@ -1,6 +1,7 @@
 """An in-process emulator (patched moto behind the request log) on a free port."""
 
 import base64
+import json
 import threading
 import types
 import uuid
@@ -142,18 +143,18 @@ def ecs_world(aws):
             )["taskDefinition"]["taskDefinitionArn"]
             return td
 
-        def create_service(task_definition, count=2, rollback=True):
+        def create_service(task_definition, count=2, rollback=True, controller="ECS"):
+            deployment = {"maximumPercent": 200, "minimumHealthyPercent": 100}
+            if controller == "ECS":  # the circuit breaker is the ECS controller's only
+                deployment["deploymentCircuitBreaker"] = {"enable": True, "rollback": rollback}
             return ecs.create_service(
                 cluster=name,
                 serviceName=f"{name}-app",
                 taskDefinition=task_definition,
                 desiredCount=count,
                 capacityProviderStrategy=[{"capacityProvider": name, "weight": 1, "base": 0}],
-                deploymentConfiguration={
-                    "maximumPercent": 200,
-                    "minimumHealthyPercent": 100,
-                    "deploymentCircuitBreaker": {"enable": True, "rollback": rollback},
-                },
+                deploymentConfiguration=deployment,
+                deploymentController={"type": controller},
                 loadBalancers=[{"targetGroupArn": target_group, "containerName": "app", "containerPort": 3000}],
                 placementStrategy=[{"type": "spread", "field": "attribute:ecs.availability-zone"}],
             )["service"]
@@ -180,6 +181,8 @@ def ecs_world(aws):
 
         world = types.SimpleNamespace(
             name=name,
+            vpc=vpc,
+            subnets=subnets,
             group=name,
             cluster=name,
             service_name=f"{name}-app",
@@ -198,3 +201,140 @@ def ecs_world(aws):
         return world
 
     return build
+
+
+# What ecspresso sends as the AppSpec (appspec.NewWithService), for a task definition.
+APPSPEC = """version: 0.0
+Resources:
+- TargetService:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: {task_definition}
+      LoadBalancerInfo:
+        ContainerName: app
+        ContainerPort: 3000
+"""
+
+
+def forward_targets(actions):
+    """The target groups a list of actions forwards to, {ARN: weight}."""
+    [action] = actions
+    if "ForwardConfig" in action:
+        return {g["TargetGroupArn"]: g["Weight"] for g in action["ForwardConfig"]["TargetGroups"]}
+    return {action["TargetGroupArn"]: 100}
+
+
+@pytest.fixture
+def blue_green(aws, ecs_world):
+    """blue_green(count=2, test_listener=True, create_group=True, **group) -> an
+    ecs_world whose service (CODE_DEPLOY controller, image repo/app:v1, on
+    t3.medium instances) sits behind an ALB: a production listener (port 80)
+    whose default action and /api/* rule forward to the service's target
+    group ``blue``, a test listener (8080) forwarding there too, a second target
+    group ``green``, a CodeDeploy role and ECS application, and a deployment
+    group over the pair (``group_settings``; ``group`` overrides them). Its
+    ``deploy(image, **create_deployment)`` creates a deployment as ecspresso
+    does; ``production()`` is what the default action and the rule forward to,
+    ``test_route()`` what the test listener forwards to."""
+
+    def build(count=2, test_listener=True, create_group=True, **group):
+        world = ecs_world(instance_type="t3.medium", desired=1)
+        elbv2, name, codedeploy = world.elbv2, world.name, aws("codedeploy")
+        green = elbv2.create_target_group(
+            Name=f"{name}-alt", Protocol="HTTP", Port=80, VpcId=world.vpc, TargetType="instance"
+        )["TargetGroups"][0]["TargetGroupArn"]
+        balancer = elbv2.create_load_balancer(Name=name, Subnets=world.subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+        forward = [{"Type": "forward", "TargetGroupArn": world.target_group}]
+
+        def listener(port):
+            return elbv2.create_listener(LoadBalancerArn=balancer, Protocol="HTTP", Port=port, DefaultActions=forward)[
+                "Listeners"
+            ][0]["ListenerArn"]
+
+        production_arn, test_arn = listener(80), listener(8080)
+        elbv2.create_rule(
+            ListenerArn=production_arn,
+            Priority=10,
+            Conditions=[{"Field": "path-pattern", "Values": ["/api/*"]}],
+            Actions=forward,
+        )
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+        role = aws("iam").create_role(RoleName=f"{name}-codedeploy", AssumeRolePolicyDocument=json.dumps(trust))
+        world.create_service(world.register("repo/app:v1"), count=count, controller="CODE_DEPLOY")
+        codedeploy.create_application(applicationName=name, computePlatform="ECS")
+        route = {"prodTrafficRoute": {"listenerArns": [production_arn]}}
+        if test_listener:
+            route["testTrafficRoute"] = {"listenerArns": [test_arn]}
+        settings = {
+            "applicationName": name,
+            "deploymentGroupName": name,
+            "serviceRoleArn": role["Role"]["Arn"],
+            "deploymentConfigName": "CodeDeployDefault.ECSAllAtOnce",
+            "deploymentStyle": {"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+            "blueGreenDeploymentConfiguration": {
+                "terminateBlueInstancesOnDeploymentSuccess": {"action": "TERMINATE", "terminationWaitTimeInMinutes": 0},
+                "deploymentReadyOption": {"actionOnTimeout": "CONTINUE_DEPLOYMENT"},
+            },
+            "autoRollbackConfiguration": {"enabled": True, "events": ["DEPLOYMENT_FAILURE"]},
+            "ecsServices": [{"clusterName": name, "serviceName": world.service_name}],
+            "loadBalancerInfo": {
+                "targetGroupPairInfoList": [{"targetGroups": [{"name": name}, {"name": f"{name}-alt"}], **route}]
+            },
+            **group,
+        }
+        if create_group:
+            codedeploy.create_deployment_group(**settings)
+
+        def deploy(image, **options):
+            content = APPSPEC.format(task_definition=world.register(image))
+            return codedeploy.create_deployment(
+                applicationName=name,
+                deploymentGroupName=name,
+                revision={"revisionType": "AppSpecContent", "appSpecContent": {"content": content}},
+                **options,
+            )["deploymentId"]
+
+        def deployment(deployment_id):
+            return codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+
+        def production():
+            rules = elbv2.describe_rules(ListenerArn=production_arn)["Rules"]
+            return [forward_targets(rule["Actions"]) for rule in rules]
+
+        def test_route():
+            [found] = elbv2.describe_listeners(ListenerArns=[test_arn])["Listeners"]
+            return forward_targets(found["DefaultActions"])
+
+        def registered(target_group):
+            return elbv2.describe_target_health(TargetGroupArn=target_group)["TargetHealthDescriptions"]
+
+        world.__dict__.update(
+            blue=world.target_group,
+            green=green,
+            production_listener=production_arn,
+            test_listener=test_arn,
+            role=role["Role"]["Arn"],
+            codedeploy=codedeploy,
+            group_settings=settings,
+            deploy=deploy,
+            deployment=deployment,
+            production=production,
+            test_route=test_route,
+            registered=registered,
+        )
+        return world
+
+    return build
+
+
+@pytest.fixture
+def instant_codedeploy(monkeypatch):
+    """CodeDeploy's lifecycle events take no time: a deployment has settled by the next request."""
+    from emulator.patches import codedeploy_ecs_deployments
+
+    monkeypatch.setattr(codedeploy_ecs_deployments, "EVENT_SECONDS", 0)
