@@ -237,7 +237,10 @@ def _serves(elbv2, listener_arns, group):
 
 
 def _route(elbv2, listener_arns, old, new, weight):
-    """Forward actions to the pair send ``weight`` percent to ``new``, the rest to ``old``."""
+    """Forward actions to the pair send ``weight`` percent to ``new``, the rest to
+    ``old``; each target group lists the load balancers that route to it
+    (API_TargetGroup: LoadBalancerArns, "The Amazon Resource Names (ARN) of the
+    load balancers that route traffic to this target group")."""
     for listener, rule in _rules(elbv2, listener_arns):
         rule.actions = [_reweigh(action, old, new, weight) for action in rule.actions]
         if rule.is_default:
@@ -245,6 +248,12 @@ def _route(elbv2, listener_arns, old, new, weight):
         balancers = elbv2.target_groups[new].load_balancer_arns
         if listener.load_balancer_arn not in balancers:
             balancers.append(listener.load_balancer_arn)
+    for balancer in elbv2.load_balancers.values():
+        routes = [a for listener in balancer.listeners.values() for r in listener.rules.values() for a in r.actions]
+        left = elbv2.target_groups[old].load_balancer_arns
+        if not any(_forwards(a.data).get(old) for a in routes):
+            # moto lists a balancer once per listener and rule that forwarded there
+            left[:] = [arn for arn in left if arn != balancer.arn]
 
 
 def _reweigh(action, old, new, weight):

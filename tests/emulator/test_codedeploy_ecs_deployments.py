@@ -65,6 +65,12 @@ def test_a_blue_green_deployment_moves_the_listeners_and_back_on_the_next(blue_g
     old = world.ecs.describe_tasks(cluster=world.cluster, tasks=stopped)["tasks"]
     assert {t["containers"][0]["networkBindings"][0]["hostPort"] for t in old} == blue_ports
     assert [t["taskSetLabel"] for t in _target(world, first)["taskSetsInfo"]] == ["Green"]
+    # Each target group lists the load balancers that route to it: the listeners moved, so did they.
+    balancers = {
+        g["TargetGroupArn"]: g["LoadBalancerArns"]
+        for g in world.elbv2.describe_target_groups(TargetGroupArns=[world.blue, world.green])["TargetGroups"]
+    }
+    assert balancers[world.blue] == [] and len(balancers[world.green]) == 1
 
     second = world.deploy("repo/app:v3")
     assert world.deployment(second)["status"] == "Succeeded"
