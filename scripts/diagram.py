@@ -93,6 +93,7 @@ def model(values, inventory="inventory"):
         "env": need("kumo_environment", str),
         "region": need("kumo_region", str),
         "prefix": f"{values['kumo_project']}-{values['kumo_environment']}",
+        "deploy_strategy": need("kumo_deploy_strategy", str),
         "vpc_cidr": need("network_vpc_cidr", str),
         "azs": [
             {"name": az, "suffix": az[-1], "public": pub, "private": priv}
@@ -346,7 +347,10 @@ def render(m):
             svg.close()
         svg.close()
         svg.path([(alb_x0 + 30, alb_y + 56), (alb_x0 + 30, a_y)], "flow")
-        svg.text(alb_x0 + 36, alb_y + 80, "target groups", "small")
+        releases = (
+            "target group pairs (blue/green)" if m["deploy_strategy"] == "blue_green" else "target groups (rolling)"
+        )
+        svg.text(alb_x0 + 36, alb_y + 80, releases, "small")
 
     # Gateway endpoints, on every private route table.
     svg.open("gateway-endpoints", "gateway-endpoints")

@@ -578,6 +578,10 @@ def account_inventory(emulator, env, project="kumo"):
     found["cloudtrail"] = sorted(
         t["Name"] for t in emulator.client("cloudtrail").describe_trails()["trailList"] if t["Name"].startswith(prefix)
     )
+    codedeploy = emulator.client("codedeploy")
+    found["codedeploy_application"] = sorted(
+        a for a in codedeploy.list_applications()["applications"] if a.startswith(prefix)
+    )
     found["layer_record"] = sorted(
         p["Name"].rsplit("/", 1)[1]
         for p in emulator.client("ssm").get_parameters_by_path(Path=f"/kumo/{prefix}", Recursive=True)["Parameters"]

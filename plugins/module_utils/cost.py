@@ -34,8 +34,9 @@ COMPONENTS = ("ECS", "NAT", "ALB", "CloudFront", "VPC endpoints", "other")
 SEED_SHARES = {"ECS": 40, "NAT": 30, "ALB": 10, "CloudFront": 5, "VPC endpoints": 5, "other": 10}
 
 # Alarms the monitoring role makes: CPU, memory and unhealthy hosts per
-# service (roles/monitoring/templates/ecs_alarms.yml.j2, alb_alarms.yml.j2),
-# and the ALB's 5XX count and p95 response time.
+# service (roles/monitoring/templates/ecs_alarms.yml.j2, alb_alarms.yml.j2; a
+# second unhealthy-hosts alarm with blue/green), and the ALB's 5XX count and
+# p95 response time.
 ALARMS_PER_SERVICE = 3
 ALB_ALARMS = 2
 # Customer managed keys: the environment's one (roles/ecs_capacity/tasks/kms.yml).
@@ -224,8 +225,10 @@ def _fixed(values, prices, notes):
     monthly("CloudFront", "WAF rules", rules, "waf_rule_month", what)
 
     watched = _get(values, "monitoring_services", list, [])
-    alarms = ALARMS_PER_SERVICE * len(watched) + ALB_ALARMS
-    what = f"{ALARMS_PER_SERVICE} × {len(watched)} services + {ALB_ALARMS} ALB"
+    # blue/green: a second target group per service, with its own unhealthy-hosts alarm
+    per_service = ALARMS_PER_SERVICE + (1 if values.get("kumo_deploy_strategy") == "blue_green" else 0)
+    alarms = per_service * len(watched) + ALB_ALARMS
+    what = f"{per_service} × {len(watched)} services + {ALB_ALARMS} ALB"
     monthly("other", "CloudWatch alarms", alarms, "cloudwatch_alarm_month", what)
     key = f"alias/{values.get('kumo_project')}-{values.get('kumo_environment')}"
     monthly("other", "KMS key", KMS_KEYS, "kms_key_month", key)

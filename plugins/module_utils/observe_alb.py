@@ -61,6 +61,9 @@ _MISSING = (
     "TargetGroupNotFound",
 )
 
+# The blue/green alternate of <prefix>-<service> (alb_alternate_suffix in roles/alb/vars/main.yml).
+ALTERNATE_SUFFIX = "-alt"
+
 # ELBv2 DescribeTags takes at most 20 ARNs.
 _TAGS_PER_CALL = 20
 
@@ -181,14 +184,9 @@ def target_groups(elbv2, found, tags):
     for group in found:
         arn = group["TargetGroupArn"]
         attributes = _attributes(call_or_none(elbv2.describe_target_group_attributes, _MISSING, TargetGroupArn=arn))
-        observed.append(
-            dict(
-                group,
-                LoadBalancerArns=sorted(set(group.get("LoadBalancerArns", []))),
-                Attributes=attributes,
-                Tags=tags.get(arn, {}),
-            )
-        )
+        # LoadBalancerArns follows the listener rules (observed there): with
+        # blue/green it moves between a pair at each release.
+        observed.append(dict(without(group, "LoadBalancerArns"), Attributes=attributes, Tags=tags.get(arn, {})))
     return observed
 
 
@@ -226,8 +224,44 @@ def _rule_order(rule):
     return int(priority) if priority.isdigit() else 0
 
 
-def listener_rules(elbv2, found):
-    """Each listener's rules in priority order, secrets hidden."""
+def pair_aliases(groups):
+    """ARN of each blue/green alternate target group (<name>-alt) -> the ARN of <name>.
+
+    CodeDeploy moves the production listener's rules between a service's two
+    target groups at each release, and roles/alb keeps them where they are:
+    which of the pair a rule forwards to is not drift."""
+    arns = {group["TargetGroupName"]: group["TargetGroupArn"] for group in groups}
+    return {
+        arn: arns[name[: -len(ALTERNATE_SUFFIX)]]
+        for name, arn in arns.items()
+        if name.endswith(ALTERNATE_SUFFIX) and name[: -len(ALTERNATE_SUFFIX)] in arns
+    }
+
+
+def _forward(action, aliases):
+    """A forward action as the target groups (blue/green pairs by their first)
+    and weights it sends to, however ELB spells it: TargetGroupArn, a
+    ForwardConfig, or both."""
+    if action.get("Type") != "forward":
+        return action
+    config = action.get("ForwardConfig") or {}
+    groups = config.get("TargetGroups") or [{"TargetGroupArn": action["TargetGroupArn"], "Weight": 1}]
+    weights = {}
+    for group in groups:
+        arn = aliases.get(group["TargetGroupArn"], group["TargetGroupArn"])
+        weights[arn] = weights.get(arn, 0) + group.get("Weight", 1)
+    single = len(weights) == 1
+    forward = without(action, "TargetGroupArn", "ForwardConfig")
+    forward["TargetGroups"] = [
+        {"TargetGroupArn": arn, "Weight": 1 if single else w} for arn, w in sorted(weights.items())
+    ]
+    forward["Stickiness"] = config.get("TargetGroupStickinessConfig") or {"Enabled": False}
+    return forward
+
+
+def listener_rules(elbv2, found, aliases=None):
+    """Each listener's rules in priority order, secrets hidden, each blue/green
+    pair named by its first target group (``aliases``, pair_aliases)."""
     observed = []
     for listener in found:
         rules = []
@@ -236,7 +270,10 @@ def listener_rules(elbv2, found):
         # The default rule repeats the listener's DefaultActions ("listeners").
         for rule in sorted((rule for rule in rules if not rule.get("IsDefault")), key=_rule_order):
             conditions = [_condition(condition) for condition in rule.get("Conditions", [])]
-            observed.append(dict(rule, ListenerArn=listener["ListenerArn"], Conditions=canonical(conditions)))
+            actions = [_forward(action, aliases or {}) for action in rule.get("Actions", [])]
+            observed.append(
+                dict(rule, ListenerArn=listener["ListenerArn"], Conditions=canonical(conditions), Actions=actions)
+            )
     return observed
 
 
@@ -256,6 +293,6 @@ def observe(client, scope):
         "target_groups": target_groups(elbv2, groups, tags),
         "load_balancer": load_balancer(elbv2, balancer, tags),
         "listeners": listeners(found_listeners),
-        "listener_rules": listener_rules(elbv2, found_listeners),
+        "listener_rules": listener_rules(elbv2, found_listeners, pair_aliases(groups)),
     }
     return {kind: plain(value) for kind, value in observed.items()}

@@ -16,7 +16,8 @@ Kinds and the calls that read them (prod: 17 calls, two services):
     The key alias/<prefix> resolves to (DescribeKey by alias: the alias and the
     key it names), its default policy, rotation and tags (4 calls).
 ``iam_roles``
-    The instance role, the task execution role and one task role per service:
+    The instance role, the task execution role, one task role per service
+    and, with blue/green, the CodeDeploy service role:
     GetAccountAuthorizationDetails(Filter=Role) gives the trust policy, inline
     and attached policies, tags and instance profiles of every role at once;
     its RoleDetail has no Description, which ListRoles adds (2 calls, more
@@ -86,6 +87,7 @@ def _names(scope):
         "alias": f"alias/{prefix}",
         "instance_role": f"{prefix}-ecs-instance",
         "execution_role": f"{prefix}-ecs-task-execution",
+        "codedeploy_role": f"{prefix}-codedeploy",
         "task_role": re.compile(rf"^{re.escape(prefix)}-[a-z][a-z0-9-]*-task$"),
         "repository": re.compile(rf"^{re.escape(scope.project)}/[a-z][a-z0-9-]*$"),
         "launch_template": f"{prefix}-ecs",
@@ -121,7 +123,8 @@ def kms_key(kms, names):
 
 
 def _is_layer_role(name, names):
-    return name in (names["instance_role"], names["execution_role"]) or bool(names["task_role"].match(name))
+    own = (names["instance_role"], names["execution_role"], names["codedeploy_role"])
+    return name in own or bool(names["task_role"].match(name))
 
 
 def _role(detail, description):
@@ -176,7 +179,7 @@ def roles_where(iam, wanted):
 
 
 def iam_roles(iam, names):
-    """The layer's roles: the instance, execution and task roles."""
+    """The layer's roles: the instance, execution, task and CodeDeploy roles."""
     return roles_where(iam, lambda name: _is_layer_role(name, names))
 
 

@@ -35,6 +35,13 @@ description:
     the previous task definition. With those, after a deploy that waited, the module
     compares the task definition the service runs with the newest one registered
     in its family, and fails like a failed deploy when ECS rolled back.
+  - A service with the C(CODE_DEPLOY) deployment controller (blue/green) is deployed by
+    ecspresso through a CodeDeploy deployment, which starts the new task set beside
+    the old one and moves the load balancer's listener to it. ecspresso exits 0 when
+    that deployment ended before it started waiting, whatever its outcome, so after
+    a deploy that waited the module compares the task definition the service runs
+    with the one just registered, and fails like a failed deploy when CodeDeploy
+    rolled back (C(rolled_back), C(rolled_back_by=CodeDeploy)).
   - O(command=rollback) runs C(ecspresso rollback), which puts the service back on
     the previous task definition revision and (with O(deregister_task_definition))
     deregisters the rolled-back one. O(command=scale) runs C(ecspresso scale --tasks)
@@ -261,6 +268,13 @@ service:
       description: The service's deployments (id, status, task_definition, rollout_state, counts).
       type: list
       elements: dict
+    task_sets:
+      description:
+        - A blue/green (C(CODE_DEPLOY)) service's task sets, the primary one first (id, status,
+          task_definition, stability_status, running_count); empty for rolling updates.
+      type: list
+      elements: dict
+      version_added: 0.5.0
 rolled_back:
   description:
     - On a failed deploy, whether ECS's deployment circuit breaker had already put the
@@ -268,6 +282,13 @@ rolled_back:
   returned: when a deploy that waited on an existing service failed
   type: bool
   version_added: 0.4.0
+rolled_back_by:
+  description:
+    - Who rolled the service back when RV(rolled_back) is true, from its deployment controller.
+  returned: when a deploy that waited on an existing service failed
+  type: str
+  choices: [ECS, CodeDeploy]
+  version_added: 0.5.0
 waited_for_deployment:
   description:
     - With O(command=deploy), whether the service was already on the definitions but a
@@ -289,6 +310,7 @@ import os
 import re
 import signal
 import subprocess
+import time
 
 try:
     import botocore
@@ -328,6 +350,10 @@ FLAG_SINCE = {
     # so the module always says which it means.
     "--wait-until": (2, 5, 0),
 }
+
+# How long a failed blue/green deploy waits for CodeDeploy's rollback deployment
+# to delete the new task set before it reports where the service is.
+ROLLBACK_WAIT = 300
 
 # From this release ecspresso deploy exits non-zero when ECS's deployment circuit
 # breaker rolled the deployment back; older ones exit 0 (the service is stable
@@ -684,6 +710,10 @@ def service_state(service):
         {key: d.get(key) for key in ("id", "status", "taskDefinition", "rolloutState", "desiredCount", "runningCount")}
         for d in service.get("deployments", [])
     ]
+    state["taskSets"] = [
+        {key: t.get(key) for key in ("id", "status", "taskDefinition", "stabilityStatus", "runningCount")}
+        for t in service.get("taskSets", [])
+    ]
     return camel_dict_to_snake_dict(state)
 
 
@@ -702,8 +732,18 @@ def finish(module, ecspresso, reader, changed, before=None, **result):
     )
 
 
+def code_deploy(service):
+    """Whether the service's releases go through CodeDeploy (blue/green)."""
+    return ((service or {}).get("deploymentController") or {}).get("type") == "CODE_DEPLOY"
+
+
+def rolled_back_by(service):
+    return "CodeDeploy" if code_deploy(service) else "ECS"
+
+
 def circuit_breaker_rollback(service, registered_before, latest):
-    """Why ECS rolled the deployment back (message), or '' when it did not.
+    """Why ECS (deployment circuit breaker) or CodeDeploy (blue/green) rolled the
+    deployment back (message), or '' when neither did.
 
     ``registered_before`` / ``latest``: the newest revision of the service's family
     before and after the deploy; the deploy registered one when they differ."""
@@ -718,10 +758,12 @@ def circuit_breaker_rollback(service, registered_before, latest):
     ]
     if (registered and running != latest) or failed:
         new = latest if registered else failed[0].get("taskDefinition", "")
-        return (
-            "ecspresso deploy failed: ECS rolled the deployment back (deployment circuit breaker); "
-            f"the service runs {running}, not {new}"
+        who = (
+            "CodeDeploy rolled the blue/green deployment back (the old task set serves)"
+            if code_deploy(service)
+            else "ECS rolled the deployment back (deployment circuit breaker)"
         )
+        return f"ecspresso deploy failed: {who}; the service runs {running}, not {new}"
     return ""
 
 
@@ -749,26 +791,51 @@ def deployment_in_progress(service):
     """Whether ECS is still rolling the service: a rollout in progress, or an old
     deployment not yet drained."""
     deployments = (service or {}).get("deployments", [])
+    if code_deploy(service):
+        # a CodeDeploy deployment runs the new task set beside the old one
+        return len((service or {}).get("taskSets", [])) > 1
     return len(deployments) > 1 or any(d.get("rolloutState") == "IN_PROGRESS" for d in deployments)
+
+
+def wait_for_one_task_set(reader, timeout=ROLLBACK_WAIT, delay=5):
+    """Wait (at most ``timeout`` seconds) until CodeDeploy's rollback has left the
+    service one task set, the one that serves."""
+    end = time.monotonic() + timeout
+    while len((reader.read() or {}).get("taskSets", [])) > 1 and time.monotonic() < end:
+        time.sleep(delay)
+
+
+def deployment_target(service):
+    """The task definition an in-progress deployment moves the service to: ECS
+    sets it on the service at once; CodeDeploy runs it in the task set that is
+    not yet the primary one."""
+    if code_deploy(service):
+        task_sets = (service or {}).get("taskSets", [])
+        new = [t.get("taskDefinition") for t in task_sets if t.get("status") != "PRIMARY"]
+        return new[0] if new else (service or {}).get("taskDefinition", "")
+    return (service or {}).get("taskDefinition", "")
 
 
 def wait_for_deployment(module, ecspresso, reader, before, result):
     """The definitions already match the service, but its deployment was still
-    in progress: wait for it and fail as a failed deploy when ECS rolled it back."""
+    in progress: wait for it and fail as a failed deploy when ECS or CodeDeploy
+    rolled it back."""
     ecspresso.run("wait", check=False)
     after = reader.read()
     running = (after or {}).get("taskDefinition", "")
-    rolled_back = running != before.get("taskDefinition")
+    target = deployment_target(before)
+    rolled_back = running != target
     if ecspresso.last["rc"] != 0 or rolled_back:
+        who = (
+            f"CodeDeploy rolled the blue/green deployment of {target} back"
+            if code_deploy(before)
+            else f"ECS rolled the deployment of {target} back (deployment circuit breaker)"
+        )
         ecspresso.fail(
             "wait",
-            msg=(
-                f"ECS rolled the deployment of {before.get('taskDefinition')} back (deployment circuit breaker); "
-                f"the service runs {running}"
-            )
-            if rolled_back
-            else None,
+            msg=f"{who}; the service runs {running}" if rolled_back else None,
             rolled_back=rolled_back,
+            rolled_back_by=rolled_back_by(before),
             task_definition_arn=running,
             # what it ran before this deployment is not known here: nothing for a rescue to roll back to
             previous_task_definition_arn=running,
@@ -809,13 +876,20 @@ def deploy(module, ecspresso, reader):
             reader.read(), registered_before, reader.latest_task_definition_arn(family)
         )
     failed = ecspresso.last["rc"] != 0
-    if failed or (rolled_back and not detects_circuit_breaker_rollback(ecspresso.release)):
+    # ecspresso reports a CodeDeploy rollback only when it saw it while waiting
+    reported = detects_circuit_breaker_rollback(ecspresso.release) and not code_deploy(before)
+    if failed or (rolled_back and not reported):
+        if rolled_back and code_deploy(before):
+            # CodeDeploy's rollback is a deployment of its own, still deleting the new task set
+            wait_for_one_task_set(reader)
         # report where the service is now, so a rescue can decide to roll back
         after = service_state(reader.read())
         ecspresso.fail(
             "deploy",
-            msg=None if failed else rolled_back,
+            # ecspresso's own error says that its CodeDeploy waiter failed, not that CodeDeploy rolled back
+            msg=rolled_back if rolled_back and (code_deploy(before) or not failed) else None,
             rolled_back=bool(rolled_back),
+            rolled_back_by=rolled_back_by(before),
             task_definition_arn=after.get("task_definition", ""),
             previous_task_definition_arn=(before or {}).get("taskDefinition", ""),
             service=after,

@@ -15,6 +15,9 @@ DEREGISTRATION_DELAY = {"dev": "30", "staging": "60", "prod": "60"}
 DELETION_PROTECTION = {"dev": "false", "staging": "false", "prod": "true"}
 ACCESS_LOGS = {"dev": False, "staging": True, "prod": True}
 LOG_RETENTION = {"staging": 14, "prod": 30}
+# kumo_deploy_strategy blue_green: a second target group per service, and only
+# the listener CloudFront reaches (HTTP:80 here) forwards.
+BLUE_GREEN = {"dev": False, "staging": True, "prod": True}
 ELB_LOG_ACCOUNT = "582318560864"  # Elastic Load Balancing's account in ap-northeast-1
 HEADER = "X-Origin-Verify"
 # What the repository's inventories fall back to on the emulator.
@@ -54,8 +57,13 @@ def _listeners(elbv2, balancer):
     return {listener["Port"]: listener for listener in answer["Listeners"]}
 
 
+def _target_group_names(env):
+    suffixes = ["", "-alt"] if BLUE_GREEN[env] else [""]
+    return [f"kumo-{env}-{service}{suffix}" for service in ("frontend", "backend") for suffix in suffixes]
+
+
 def _target_groups(elbv2, env):
-    groups = elbv2.describe_target_groups(Names=[f"kumo-{env}-frontend", f"kumo-{env}-backend"])["TargetGroups"]
+    groups = elbv2.describe_target_groups(Names=_target_group_names(env))["TargetGroups"]
     return {g["TargetGroupName"]: g for g in groups}
 
 
@@ -170,7 +178,8 @@ def test_https_presents_the_certificate_and_answers_403_without_the_secret_heade
     assert https["Protocol"] == "HTTPS"
     assert https["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"  # ELB.17
     assert https["DefaultActions"] == [FORBIDDEN]
-    assert _rules(elbv2, https["ListenerArn"], env) == _secret_forwarding(env)
+    # With blue/green CodeDeploy moves the rules of one listener, the one CloudFront reaches.
+    assert _rules(elbv2, https["ListenerArn"], env) == ([] if BLUE_GREEN[env] else _secret_forwarding(env))
 
     # No certificate ARN in the inventory: one self-signed certificate, imported once.
     acm = stack.client("acm")
@@ -190,10 +199,20 @@ def test_https_presents_the_certificate_and_answers_403_without_the_secret_heade
     )
 
 
-@pytest.mark.parametrize(("component", "port"), [("frontend", 3000), ("backend", 3001)])
-def test_target_groups(alb, env, component, port):
+def test_one_target_group_per_service_or_a_pair_with_blue_green(alb, env):
     _, elbv2, _ = alb
-    name = f"kumo-{env}-{component}"
+    found = sorted(
+        g["TargetGroupName"]
+        for g in elbv2.describe_target_groups()["TargetGroups"]
+        if g["TargetGroupName"].startswith(f"kumo-{env}-")
+    )
+    assert found == sorted(_target_group_names(env))
+
+
+@pytest.mark.parametrize(("component", "port", "suffix"), [("frontend", 3000, ""), ("backend", 3001, "-alt")])
+def test_target_groups(alb, env, component, port, suffix):
+    _, elbv2, _ = alb
+    name = f"kumo-{env}-{component}" + (suffix if BLUE_GREEN[env] else "")
     group = _target_groups(elbv2, env)[name]
     assert group["TargetType"] == "instance"
     assert group["Protocol"] == "HTTP"

@@ -8,7 +8,10 @@ for it. The emulator runs ECS as AWS does (emulator/patches/ecs_*.py): the
 Auto Scaling group's instances register, tasks are placed within their CPU and
 memory and registered in the target groups, rollouts respect the deployment
 configuration, and an image tagged ``*-broken`` never starts, so the circuit
-breaker rolls the service back for real.
+breaker rolls the service back for real. With blue/green (staging, prod),
+CodeDeploy runs each release as the emulator's codedeploy_ecs_deployments
+patch does: a replacement task set on the pair's other target group, the
+listener moved to it, the original deleted; or a failure rolled back.
 
 Each environment's story runs on a stack of its own, since it ends by tearing
 the stack down: prod's is the one the fault-injection test built (test_safety
@@ -22,8 +25,9 @@ a release interrupted (SIGINT, as Ctrl-C sends it) while ecspresso waits on
 ECS, then run again, and one killed (SIGKILL), then the teardown and a second
 teardown.
 
-`make test` tells prod's story (service auto scaling, the X-Ray sidecar, the
-fault-injected build); `make test-all` every environment's.
+`make test` tells prod's story (blue/green releases through CodeDeploy, service
+auto scaling, the X-Ray sidecar, the fault-injected build) and dev's (ECS
+rolling updates); `make test-all` every environment's.
 """
 
 import json
@@ -50,8 +54,9 @@ from kumo_testlib import (
 )
 
 # Each story on a stack of its own, in a group of its own: prod's is the
-# fault-injected build, which test_safety reads first.
-pytestmark = [pytest.mark.e2e, sampled("prod", group="release-{}")]
+# fault-injected build, which test_safety reads first. make test tells prod's
+# (blue/green through CodeDeploy) and dev's (ECS rolling update).
+pytestmark = [pytest.mark.e2e, sampled("prod", "dev", group="release-{}")]
 
 ACCOUNT_ID = "123456789012"
 TASK_SIZE = {"dev": ("256", "512"), "staging": ("512", "1024"), "prod": ("1024", "2048")}
@@ -59,6 +64,8 @@ SCALING = {"staging": (2, 6, 70.0, 60, 300), "prod": (3, 12, 60.0, 60, 600)}
 # A new service starts with the scalable target's minimum, else the inventory's count.
 FIRST_COUNT = {"dev": 1, "staging": 2, "prod": 3}
 XRAY = {"dev": False, "staging": True, "prod": True}
+# kumo_deploy_strategy: blue_green releases go through CodeDeploy.
+BLUE_GREEN = {"dev": False, "staging": True, "prod": True}
 PORTS = {"frontend": 3000, "backend": 3001}
 SERVICES = ("frontend", "backend")
 ECS_WRITES = ("RegisterTaskDefinition", "CreateService", "UpdateService", "DeregisterTaskDefinition")
@@ -103,6 +110,21 @@ def find_cdn(emulator, env):
     raise AssertionError(f"cdn_waf made no distribution tagged kumo-{env}-cdn")
 
 
+def forwarded_to(elbv2, env):
+    """Service -> the target group the ALB's listener CloudFront reaches (HTTP:80,
+    the inventories set no origin domain) forwards its requests to."""
+    [balancer] = elbv2.describe_load_balancers(Names=[f"kumo-{env}-alb"])["LoadBalancers"]
+    listeners = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+    [http] = [listener for listener in listeners if listener["Port"] == 80]
+    names = {}
+    for rule in elbv2.describe_rules(ListenerArn=http["ListenerArn"])["Rules"]:
+        for action in rule["Actions"]:
+            if action["Type"] == "forward":
+                name = action["TargetGroupArn"].split(":targetgroup/", 1)[1].split("/", 1)[0]
+                names[name.removeprefix(f"kumo-{env}-").removesuffix("-alt")] = name
+    return names
+
+
 def snapshot(emulator, env, distribution):
     """What the deploy left: each service, its task definition, running tasks and targets; the invalidations."""
     ecs, elbv2 = emulator.client("ecs"), emulator.client("elbv2")
@@ -125,10 +147,25 @@ def snapshot(emulator, env, distribution):
                 cluster=cluster, containerInstances=[task["containerInstanceArn"]]
             )["containerInstances"]
             task["ec2InstanceId"] = instance["ec2InstanceId"]
-        [group] = elbv2.describe_target_groups(Names=[f"kumo-{env}-{name}"])["TargetGroups"]
+        # The target group the listener CloudFront reaches forwards the service's requests to.
+        live = forwarded_to(elbv2, env)[name]
+        [group] = elbv2.describe_target_groups(Names=[live])["TargetGroups"]
         state.setdefault("target_groups", {})[name] = group
         health = elbv2.describe_target_health(TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]
         state["targets"][name] = sorted((t["Target"]["Id"], t["Target"]["Port"]) for t in health)
+        if BLUE_GREEN[env]:
+            [other] = {f"kumo-{env}-{name}", f"kumo-{env}-{name}-alt"} - {live}
+            [idle] = elbv2.describe_target_groups(Names=[other])["TargetGroups"]
+            idle_health = elbv2.describe_target_health(TargetGroupArn=idle["TargetGroupArn"])
+            state.setdefault("idle_targets", {})[name] = idle_health["TargetHealthDescriptions"]
+    if BLUE_GREEN[env]:
+        codedeploy = emulator.client("codedeploy")
+        for name in state["services"]:
+            ids = codedeploy.list_deployments(
+                applicationName=f"kumo-{env}-{name}", deploymentGroupName=f"kumo-{env}-{name}"
+            )["deployments"]
+            found = codedeploy.batch_get_deployments(deploymentIds=ids)["deploymentsInfo"] if ids else []
+            state.setdefault("code_deploy", {})[name] = sorted(found, key=lambda d: d["createTime"])
     cloudfront = emulator.client("cloudfront", "us-east-1")
     items = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"].get("Items", [])
     state["invalidations"] = [
@@ -183,6 +220,23 @@ def released(request, env, emulator_factory, tmp_path_factory):
             story["static_objects"] = static_objects(emulator.client("s3"), bucket)
         if step != "rel3_failed":
             assert story["runs"][step].returncode == 0, f"{step}:\n{story['runs'][step].tail()}"
+    # The other strategy than the services were created with: refused before any change.
+    emulator.clear_requests()
+    other = "rolling" if BLUE_GREEN[env] else "blue_green"
+    story["other_strategy"] = run_playbook(
+        emulator,
+        playbook="playbooks/deploy.yml",
+        inventory=f"inventories/{env}",
+        extra_vars={**extra, "image_tag": "rel2", "kumo_deploy_strategy": other},
+    )
+    story["requests"]["other_strategy"] = emulator.requests()
+    # After CodeDeploy moved the listener: a converge of the stack, and of the alb
+    # layer in full, keeps it where it is and changes nothing.
+    story["site_after_release"] = run_playbook(emulator, inventory=f"inventories/{env}")
+    story["alb_after_release"] = run_playbook(
+        emulator, inventory=f"inventories/{env}", tags=["alb"], extra_vars={"kumo_refresh": "full"}
+    )
+    story["forwarded_after_converge"] = forwarded_to(emulator.client("elbv2"), env)
     print(
         f"{env}: {story['version']}; release rel2 of both services took {story['seconds']['rel2']:.1f} s "
         f"and {len(story['requests']['rel2'])} API calls; the same release again "
@@ -229,10 +283,16 @@ def released(request, env, emulator_factory, tmp_path_factory):
     }
 
     # A release stopped by Ctrl-C while ecspresso waits on ECS, then run again; one killed.
-    deploy = {"inventory": f"inventories/{env}", "extra_vars": {**extra, "image_tag": "rel4"}}
+    deploy = {
+        "inventory": f"inventories/{env}",
+        "extra_vars": {**extra, "image_tag": "rel4"},
+        "trigger": "CreateDeployment" if BLUE_GREEN[env] else "UpdateService",
+    }
     story["rel4_interrupted"] = stop_a_deploy(emulator, work / "rel4.log", signum=signal.SIGINT, **deploy)
     story["states"]["rel4_interrupted"] = snapshot(emulator, env, distribution)
-    story["runs"]["rel4_resumed"] = run_playbook(emulator, playbook="playbooks/deploy.yml", **deploy)
+    story["runs"]["rel4_resumed"] = run_playbook(
+        emulator, playbook="playbooks/deploy.yml", inventory=deploy["inventory"], extra_vars=deploy["extra_vars"]
+    )
     story["states"]["rel4_resumed"] = snapshot(emulator, env, distribution)
     deploy["extra_vars"]["image_tag"] = "rel5"
     story["rel5_killed"] = stop_a_deploy(emulator, work / "rel5.log", signum=signal.SIGKILL, **deploy)
@@ -259,9 +319,10 @@ def released(request, env, emulator_factory, tmp_path_factory):
     return story
 
 
-def stop_a_deploy(emulator, log_path, inventory, extra_vars, signum):
+def stop_a_deploy(emulator, log_path, inventory, extra_vars, signum, trigger):
     """Start a deploy; once ecspresso has asked ECS to roll the frontend
-    (UpdateService), hold ecspresso's calls and send ``signum`` to the run's
+    (``trigger``: UpdateService, or CodeDeploy's CreateDeployment with
+    blue/green), hold ecspresso's calls and send ``signum`` to the run's
     process group. Returns the run's exit code, its output, and what is still
     alive of it GRACE seconds later (ecspresso included)."""
     emulator.clear_requests()  # an earlier run's UpdateService is not this one's
@@ -273,7 +334,7 @@ def stop_a_deploy(emulator, log_path, inventory, extra_vars, signum):
         try:
             end = time.monotonic() + 300
             while not any(
-                r["action"] == "UpdateService" and r["agent"].startswith(ECSPRESSO_AGENT) for r in emulator.requests()
+                r["action"] == trigger and r["agent"].startswith(ECSPRESSO_AGENT) for r in emulator.requests()
             ):
                 assert process.poll() is None and time.monotonic() < end, log_path.read_text(encoding="utf-8")
                 run.record()
@@ -352,8 +413,15 @@ def test_service_is_wired_to_its_target_group_and_capacity_provider(released, en
         {"targetGroupArn": tg["TargetGroupArn"], "containerName": name, "containerPort": PORTS[name]}
     ]
     assert found["capacityProviderStrategy"] == [{"capacityProvider": f"kumo-{env}-ecs", "weight": 1, "base": 0}]
-    breaker = found["deploymentConfiguration"]["deploymentCircuitBreaker"]
-    assert breaker == {"enable": True, "rollback": True}
+    if BLUE_GREEN[env]:
+        # CodeDeploy runs the releases: the service starts on the first of its two target groups
+        assert found["deploymentController"] == {"type": "CODE_DEPLOY"}
+        assert tg["TargetGroupName"] == f"kumo-{env}-{name}"
+        assert "deploymentCircuitBreaker" not in found["deploymentConfiguration"]
+    else:
+        assert found["deploymentController"] == {"type": "ECS"}
+        breaker = found["deploymentConfiguration"]["deploymentCircuitBreaker"]
+        assert breaker == {"enable": True, "rollback": True}
     assert found["healthCheckGracePeriodSeconds"] == 60
     assert "networkConfiguration" not in found  # bridge mode: no public IP (ECS.2)
 
@@ -363,7 +431,7 @@ def test_the_deploy_waited_until_the_tasks_run_and_serve(released, env, name):
     state = released["states"]["rel1"]
     found = state["services"][name]
     assert found["desiredCount"] == found["runningCount"] == FIRST_COUNT[env]
-    assert [d["rolloutState"] for d in found["deployments"]] == ["COMPLETED"]
+    assert_one_steady_rollout(found, env)
     tasks = state["tasks"][name]
     assert len(tasks) == FIRST_COUNT[env] and {t["lastStatus"] for t in tasks} == {"RUNNING"}
     assert {t["taskDefinitionArn"] for t in tasks} == {found["taskDefinition"]}
@@ -376,6 +444,17 @@ def test_the_deploy_waited_until_the_tasks_run_and_serve(released, env, name):
         for t in tasks
     )
     assert state["targets"][name] == bound
+
+
+def assert_one_steady_rollout(service, env):
+    """ECS's rolling update completed; or, blue/green, one task set, the primary one, steady."""
+    if not BLUE_GREEN[env]:
+        assert [d["rolloutState"] for d in service["deployments"]] == ["COMPLETED"]
+        return
+    [task_set] = service["taskSets"]
+    assert (task_set["status"], task_set["stabilityStatus"]) == ("PRIMARY", "STEADY_STATE")
+    assert task_set["taskDefinition"] == service["taskDefinition"]
+    assert task_set["runningCount"] == service["desiredCount"]
 
 
 def test_ecspresso_made_the_ecs_changes_on_the_emulator(released):
@@ -470,13 +549,50 @@ def test_a_new_release_rolls_both_services(released, env):
         service = rel2["services"][name]
         # The count is auto scaling's now: the deploy leaves it as it was.
         assert service["runningCount"] == service["desiredCount"] == FIRST_COUNT[env]
-        assert [d["rolloutState"] for d in service["deployments"]] == ["COMPLETED"]
+        assert_one_steady_rollout(service, env)
         assert {t["taskDefinitionArn"] for t in rel2["tasks"][name]} == {td["taskDefinitionArn"]}
         assert len(rel2["targets"][name]) == FIRST_COUNT[env]
+        if BLUE_GREEN[env]:
+            # CodeDeploy started rel2 on the other target group and moved the listener to it
+            assert rel2["target_groups"][name]["TargetGroupName"] == f"kumo-{env}-{name}-alt"
+            assert (
+                service["taskSets"][0]["loadBalancers"][0]["targetGroupArn"]
+                == (rel2["target_groups"][name]["TargetGroupArn"])
+            )
+            assert rel2["idle_targets"][name] == []
+            [deployment] = rel2["code_deploy"][name]
+            assert deployment["status"] == "Succeeded", deployment
+            assert deployment["deploymentStyle"] == {
+                "deploymentType": "BLUE_GREEN",
+                "deploymentOption": "WITH_TRAFFIC_CONTROL",
+            }
     assert len(rel2["invalidations"]) == 2
     again = released["runs"]["rel2_again"]
     assert again.changed == 0, again.changed_tasks()
     assert len(released["states"]["rel2_again"]["invalidations"]) == 2
+
+
+def test_a_converge_after_a_release_keeps_the_listener_where_the_release_moved_it(released, env):
+    for step in ("site_after_release", "alb_after_release"):
+        run = released[step]
+        assert run.returncode == 0, run.tail()
+        why = [line for line in run.output.splitlines() if "full converge" in line or "drift" in line]
+        assert run.changed == 0, (step, run.changed_tasks(), why)
+    suffix = "-alt" if BLUE_GREEN[env] else ""
+    assert released["forwarded_after_converge"] == {name: f"kumo-{env}-{name}{suffix}" for name in SERVICES}
+
+
+def test_a_strategy_the_services_were_not_created_with_is_refused_naming_them(released, env):
+    run = released["other_strategy"]
+    assert run.returncode != 0
+    said = " ".join(run.output.split())
+    other = "rolling" if BLUE_GREEN[env] else "blue_green"
+    assert f"kumo_deploy_strategy is {other}" in said, run.tail()
+    assert f"kumo-{env}-frontend, kumo-{env}-backend already run with another deployment controller" in said
+    writes = [
+        r for r in released["requests"]["other_strategy"] if not r["action"].startswith(("Describe", "List", "Get"))
+    ]
+    assert [w["action"] for w in writes] == [], writes
 
 
 def test_a_release_that_cannot_start_fails_the_play_and_the_previous_one_keeps_serving(released, env):
@@ -484,7 +600,18 @@ def test_a_release_that_cannot_start_fails_the_play_and_the_previous_one_keeps_s
     assert run.returncode != 0
     said = " ".join(run.output.split())
     assert f"The deploy of kumo-{env}-frontend failed" in said
-    assert "rolled the deployment back" in said, run.tail()
+    if BLUE_GREEN[env]:
+        assert "CodeDeploy rolled the blue/green deployment back (the old task set serves)" in said, run.tail()
+        [*_, failed, rollback] = state["code_deploy"]["frontend"]
+        assert (failed["status"], failed["creator"]) == ("Failed", "user"), failed
+        assert failed["rollbackInfo"]["rollbackDeploymentId"] == rollback["deploymentId"]
+        # the play failed once CodeDeploy's rollback had deleted the new task set
+        assert (rollback["status"], rollback["creator"]) == ("Succeeded", "codeDeployRollback"), rollback
+        # the listener still forwards to rel2's task set, on the group it moved to
+        assert state["target_groups"]["frontend"]["TargetGroupName"] == f"kumo-{env}-frontend-alt"
+        assert_one_steady_rollout(state["services"]["frontend"], env)
+    else:
+        assert "rolled the deployment back" in said, run.tail()
     frontend = state["task_definitions"]["frontend"]
     assert frontend["revision"] == 2 and frontend["containerDefinitions"][0]["image"].endswith(":rel2")
     assert {t["taskDefinitionArn"] for t in state["tasks"]["frontend"]} == {frontend["taskDefinitionArn"]}
@@ -556,19 +683,27 @@ def test_ctrl_c_mid_deploy_leaves_the_rollout_to_ecs_and_the_next_run_carries_on
     assert returncode == 99, output[-3000:]
     assert "SIGINT: the run stopped in task 'kumo.platform.deploy : Deploy the service with ecspresso'" in said
     assert f"while service kumo-{env}-frontend deployed" in said
-    assert "a deployment it had started is left to ECS, which finishes it, or rolls it back" in said
+    assert "a deployment it had started is left to ECS (CodeDeploy with blue/green), which finishes it" in said
     assert left == [], "\n".join(left)
-    # ecspresso had rolled the frontend to rel4 when it was stopped; the backend was not reached
+    # ecspresso had started the frontend's rel4 when it was stopped; the backend was not reached
     stopped = released["states"]["rel4_interrupted"]
     images = {name: stopped["task_definitions"][name]["containerDefinitions"][0]["image"] for name in SERVICES}
-    assert images["frontend"].endswith(":rel4") and not images["backend"].endswith(":rel4")
+    if BLUE_GREEN[env]:
+        # CodeDeploy's deployment of rel4 (ecspresso had created it) went on without ecspresso
+        assert (
+            len(stopped["code_deploy"]["frontend"])
+            == len(released["states"]["rel3_failed"]["code_deploy"]["frontend"]) + 2
+        )
+    else:
+        assert images["frontend"].endswith(":rel4")
+    assert not images["backend"].endswith(":rel4")
 
     resumed, state = released["runs"]["rel4_resumed"], released["states"]["rel4_resumed"]
     assert resumed.returncode == 0, resumed.tail()
     for name in SERVICES:
         td = state["task_definitions"][name]
         assert td["containerDefinitions"][0]["image"].endswith(f"kumo/{name}:rel4")
-        assert [d["rolloutState"] for d in state["services"][name]["deployments"]] == ["COMPLETED"]
+        assert_one_steady_rollout(state["services"][name], env)
         assert {t["taskDefinitionArn"] for t in state["tasks"][name]} == {td["taskDefinitionArn"]}
 
 

@@ -126,6 +126,16 @@ def test_iam_roles_and_instance_profile(stack, env):
         assert tags_of(iam.get_role(RoleName=role)["Role"]) == expected_tags(env, role)
     assert tags_of(iam.get_role(RoleName=instance)["Role"]) == expected_tags(env, instance)
 
+    # blue/green (staging, prod): CodeDeploy moves the services between their target groups
+    codedeploy = f"kumo-{env}-codedeploy"
+    names = [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    if env == "dev":
+        assert codedeploy not in names
+        return
+    assert attached(codedeploy) == ["arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"]
+    assert trusted(codedeploy) == ["codedeploy.amazonaws.com"]
+    assert tags_of(iam.get_role(RoleName=codedeploy)["Role"]) == expected_tags(env, codedeploy)
+
 
 def test_ecr_repositories_scan_encrypt_and_expire(stack, env, key):
     ecr = stack.client("ecr")

@@ -31,7 +31,9 @@ def monitoring(stacks, env):
 def _alb_ids(stack, env):
     elbv2 = stack.client("elbv2")
     [alb] = elbv2.describe_load_balancers(Names=[f"kumo-{env}-alb"])["LoadBalancers"]
-    groups = elbv2.describe_target_groups(Names=[f"kumo-{env}-frontend", f"kumo-{env}-backend"])["TargetGroups"]
+    groups = [
+        g for g in elbv2.describe_target_groups()["TargetGroups"] if g["TargetGroupName"].startswith(f"kumo-{env}-")
+    ]
     return (
         alb["LoadBalancerArn"].split(":loadbalancer/")[1],
         {g["TargetGroupName"]: g["TargetGroupArn"].rsplit(":", 1)[1] for g in groups},
@@ -102,19 +104,21 @@ def test_alarms_watch_the_spec_metrics_and_notify_the_topic(monitoring, env):
             300,
             ecs,
         )
-        tg = [
-            {"Name": "LoadBalancer", "Value": alb},
-            {"Name": "TargetGroup", "Value": target_groups[f"kumo-{env}-{service}"]},
-        ]
-        expected[f"kumo-{env}-{service}-unhealthy-hosts"] = (
-            "AWS/ApplicationELB",
-            "UnHealthyHostCount",
-            "Maximum",
-            None,
-            0.0,
-            300,
-            tg,
-        )
+        # blue/green (staging, prod): either target group of the pair may serve, both are watched
+        for group in [f"kumo-{env}-{service}"] + ([f"kumo-{env}-{service}-alt"] if env != "dev" else []):
+            tg = [
+                {"Name": "LoadBalancer", "Value": alb},
+                {"Name": "TargetGroup", "Value": target_groups[group]},
+            ]
+            expected[f"{group}-unhealthy-hosts"] = (
+                "AWS/ApplicationELB",
+                "UnHealthyHostCount",
+                "Maximum",
+                None,
+                0.0,
+                300,
+                tg,
+            )
     lb = [{"Name": "LoadBalancer", "Value": alb}]
     expected[f"kumo-{env}-alb-5xx"] = ("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", None, 10.0, 300, lb)
     expected[f"kumo-{env}-alb-response-time-p95"] = (

@@ -27,6 +27,19 @@ CASES = [
         ["kumo_availability_zones"],
     ),
     ("region-wrong-type", "dev", {"main": {"kumo_region": ["ap-northeast-1"]}}, ["kumo_region"]),
+    (
+        "deploy-strategy-unknown",
+        "prod",
+        {"main": {"kumo_deploy_strategy": "blue-green"}},
+        ["kumo_deploy_strategy", "rolling, blue_green"],
+    ),
+    ("deploy-strategy-missing", "dev", {"main": {"kumo_deploy_strategy": REMOVE}}, ["kumo_deploy_strategy"]),
+    (
+        "target-group-name-too-long",
+        "staging",
+        {"main": {"kumo_project": "kumo-platform-team-x"}},
+        ["kumo-platform-team-x-staging-frontend", "32 characters"],
+    ),
     ("vpc-cidr-prefix-too-long", "dev", {"network": {"network_vpc_cidr": "10.0.0.0/33"}}, ["network_vpc_cidr"]),
     ("vpc-cidr-not-a-cidr", "prod", {"network": {"network_vpc_cidr": "banana"}}, ["network_vpc_cidr", "banana"]),
     ("vpc-cidr-too-large", "dev", {"network": {"network_vpc_cidr": "10.0.0.0/8"}}, ["network_vpc_cidr", "/16"]),
@@ -355,6 +368,18 @@ DEPLOY_CASES = [
         },
         {},
         ["deploy_autoscaling", "max_tasks >= min_tasks"],
+    ),
+    (
+        "blue-green-termination-wait-too-long",
+        {
+            "image_tag": "rel1",
+            "deploy_blue_green": {
+                "deployment_config": "CodeDeployDefault.ECSAllAtOnce",
+                "termination_wait_minutes": 3000,
+            },
+        },
+        {},
+        ["deploy_blue_green", "termination_wait_minutes", "2880"],
     ),
     (
         "secret-in-plain-environment",

@@ -444,3 +444,34 @@ def test_an_empty_account_observes_as_nothing():
         "listener_rules": [],
     }
     assert len(calls) <= BUDGET
+
+
+def test_a_blue_green_pair_forwards_as_one_target_group_however_elb_spells_it():
+    base, alternate = "arn:tg/kumo-prod-frontend/1", "arn:tg/kumo-prod-frontend-alt/2"
+    groups = [
+        {"TargetGroupName": "kumo-prod-frontend", "TargetGroupArn": base},
+        {"TargetGroupName": "kumo-prod-frontend-alt", "TargetGroupArn": alternate},
+        {"TargetGroupName": "kumo-prod-backend", "TargetGroupArn": "arn:tg/kumo-prod-backend/3"},
+    ]
+    aliases = observe_alb.pair_aliases(groups)
+    assert aliases == {alternate: base}
+    plain = {"Type": "forward", "TargetGroupArn": base}
+    moved = {"Type": "forward", "TargetGroupArn": alternate}
+    configured = {
+        "Type": "forward",
+        "TargetGroupArn": base,
+        "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": base, "Weight": 1}]},
+    }
+    shifting = {
+        "Type": "forward",
+        "ForwardConfig": {
+            "TargetGroups": [{"TargetGroupArn": base, "Weight": 90}, {"TargetGroupArn": alternate, "Weight": 10}]
+        },
+    }
+    seen = [observe_alb._forward(action, aliases) for action in (plain, moved, configured, shifting)]
+    assert seen[0] == seen[1] == seen[2] == seen[3]
+    assert seen[0]["TargetGroups"] == [{"TargetGroupArn": base, "Weight": 1}]
+    other = observe_alb._forward({"Type": "forward", "TargetGroupArn": "arn:tg/kumo-prod-backend/3"}, aliases)
+    assert other != seen[0]
+    fixed = {"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "403"}}
+    assert observe_alb._forward(fixed, aliases) == fixed

@@ -822,3 +822,110 @@ def test_a_module_told_to_stop_stops_ecspresso_first_then_itself(name):
     assert process.returncode == -getattr(signal, f"SIG{name}"), process.stderr
     child = int(process.stdout.split()[0])
     assert not os.path.exists(f"/proc/{child}"), "ecspresso outlived the module"  # stop() waited for it
+
+
+# --- blue/green: services with the CODE_DEPLOY deployment controller -------------------
+
+
+def code_deploy_service(task_sets, task_definition="td:1"):
+    return {
+        "serviceName": FAMILY,
+        "taskDefinition": task_definition,
+        "deploymentController": {"type": "CODE_DEPLOY"},
+        "deployments": [{"status": "PRIMARY", "taskDefinition": task_definition}],
+        "taskSets": task_sets,
+    }
+
+
+PRIMARY_1 = {"status": "PRIMARY", "taskDefinition": "td:1", "stabilityStatus": "STEADY_STATE"}
+REPLACEMENT_2 = {"status": "ACTIVE", "taskDefinition": "td:2", "stabilityStatus": "STABILIZING"}
+PRIMARY_2 = dict(PRIMARY_1, taskDefinition="td:2")
+
+
+def test_a_code_deploy_deployment_is_in_progress_while_two_task_sets_run():
+    assert ecspresso.deployment_in_progress(code_deploy_service([PRIMARY_1, REPLACEMENT_2])) is True
+    assert ecspresso.deployment_in_progress(code_deploy_service([PRIMARY_1])) is False
+    assert ecspresso.deployment_target(code_deploy_service([PRIMARY_1, REPLACEMENT_2])) == "td:2"
+    assert ecspresso.deployment_target(code_deploy_service([PRIMARY_1])) == "td:1"
+
+
+def test_a_code_deploy_deployment_left_running_is_waited_for_and_its_end_reported(
+    script, args, run_module, service_reads
+):
+    service_reads += [code_deploy_service([PRIMARY_1, REPLACEMENT_2]), code_deploy_service([PRIMARY_2], "td:2")]
+    result = run_module(ecspresso, args())
+    assert script.commands() == [["diff"], ["wait"]]
+    assert result["changed"] is False and result["waited_for_deployment"] is True
+    assert result["task_definition_arn"] == "td:2"
+
+
+def test_a_code_deploy_deployment_rolled_back_while_nobody_waited_fails_the_next_run(
+    script, args, run_module, service_reads
+):
+    service_reads += [code_deploy_service([PRIMARY_1, REPLACEMENT_2]), code_deploy_service([PRIMARY_1])]
+    result = run_module(ecspresso, args())
+    assert result["failed"] is True and result["rolled_back"] is True and result["rolled_back_by"] == "CodeDeploy"
+    assert result["msg"] == "CodeDeploy rolled the blue/green deployment of td:2 back; the service runs td:1"
+
+
+@pytest.mark.parametrize("version", ["v2.3.2", "v2.8.7"])
+def test_a_code_deploy_rollback_fails_the_deploy_even_when_ecspresso_exits_0(
+    script, args, run_module, service_reads, version, monkeypatch
+):
+    """ecspresso finds no deployment in progress when CodeDeploy had already rolled
+    back, and exits 0: the service still runs the revision it ran before."""
+    latest = iter(["td:1", "td:2"])
+    monkeypatch.setattr(ecspresso.ServiceReader, "latest_task_definition_arn", lambda self, family: next(latest))
+    service_reads += [code_deploy_service([PRIMARY_1])]
+    script.version = version
+    script.answers["diff"] = (0, DIFF, "")
+    script.answers["deploy"] = (0, "", "INFO No deployments found in progress on CodeDeploy\n")
+    result = run_module(ecspresso, args())
+    assert result["failed"] is True and result["rolled_back"] is True and result["rolled_back_by"] == "CodeDeploy"
+    assert result["msg"] == (
+        "ecspresso deploy failed: CodeDeploy rolled the blue/green deployment back (the old task set serves); "
+        "the service runs td:1, not td:2"
+    )
+    assert result["task_definition_arn"] == result["previous_task_definition_arn"] == "td:1"
+
+
+def test_a_code_deploy_deployment_that_moved_the_service_succeeds(script, args, run_module, service_reads, monkeypatch):
+    latest = iter(["td:1", "td:2"])
+    monkeypatch.setattr(ecspresso.ServiceReader, "latest_task_definition_arn", lambda self, family: next(latest))
+    service_reads += [code_deploy_service([PRIMARY_1]), code_deploy_service([PRIMARY_2], "td:2")]
+    script.answers["diff"] = (0, DIFF, "")
+    result = run_module(ecspresso, args())
+    assert result.get("failed") is not True, result.get("msg")
+    assert result["changed"] is True and result["task_definition_arn"] == "td:2"
+
+
+def test_a_code_deploy_rollback_ecspresso_saw_says_codedeploy_rolled_back(
+    script, args, run_module, service_reads, monkeypatch
+):
+    latest = iter(["td:1", "td:2"])
+    monkeypatch.setattr(ecspresso.ServiceReader, "latest_task_definition_arn", lambda self, family: next(latest))
+    service_reads += [code_deploy_service([PRIMARY_1])]
+    script.answers["diff"] = (0, DIFF, "")
+    script.answers["deploy"] = (1, "", "[ERROR] FAILED. waiter state transitioned to Failure\n")
+    result = run_module(ecspresso, args())
+    assert result["failed"] is True and result["rolled_back_by"] == "CodeDeploy"
+    assert result["msg"].startswith("ecspresso deploy failed: CodeDeploy rolled the blue/green deployment back")
+    assert "waiter state transitioned to Failure" in result["stderr"]
+
+
+def test_a_failed_code_deploy_release_waits_for_the_rollback_to_delete_the_new_task_set(
+    script, args, run_module, service_reads, monkeypatch
+):
+    latest = iter(["td:1", "td:2"])
+    monkeypatch.setattr(ecspresso.ServiceReader, "latest_task_definition_arn", lambda self, family: next(latest))
+    slept = []
+    monkeypatch.setattr(ecspresso.time, "sleep", slept.append)
+    rolling_back = code_deploy_service([PRIMARY_1, REPLACEMENT_2])
+    service_reads += [code_deploy_service([PRIMARY_1]), rolling_back, rolling_back, rolling_back]
+    service_reads += [code_deploy_service([PRIMARY_1])]
+    script.answers["diff"] = (0, DIFF, "")
+    script.answers["deploy"] = (1, "", "[ERROR] FAILED. waiter state transitioned to Failure\n")
+    result = run_module(ecspresso, args())
+    assert result["failed"] is True and result["rolled_back_by"] == "CodeDeploy"
+    assert len(slept) == 2
+    assert [t["task_definition"] for t in result["service"]["task_sets"]] == ["td:1"]
