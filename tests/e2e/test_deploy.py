@@ -26,8 +26,8 @@ ECS, then run again, and one killed (SIGKILL), then the teardown and a second
 teardown.
 
 `make test` tells prod's story (blue/green releases through CodeDeploy, service
-auto scaling, the X-Ray sidecar, the fault-injected build) and dev's (ECS
-rolling updates); `make test-all` every environment's.
+auto scaling, the X-Ray sidecar, the fault-injected build); `make test-all`
+every environment's (dev's with ECS rolling updates).
 """
 
 import json
@@ -55,8 +55,10 @@ from kumo_testlib import (
 
 # Each story on a stack of its own, in a group of its own: prod's is the
 # fault-injected build, which test_safety reads first. make test tells prod's
-# (blue/green through CodeDeploy) and dev's (ECS rolling update).
-pytestmark = [pytest.mark.e2e, sampled("prod", "dev", group="release-{}")]
+# (blue/green through CodeDeploy); the demo releases dev's twice with ECS
+# rolling updates. Only one story at a time may build examples/app (npm ci and
+# the Next.js build write into it), which make test-all does not yet ensure.
+pytestmark = [pytest.mark.e2e, sampled("prod", group="release-{}")]
 
 ACCOUNT_ID = "123456789012"
 TASK_SIZE = {"dev": ("256", "512"), "staging": ("512", "1024"), "prod": ("1024", "2048")}
