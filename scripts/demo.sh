@@ -17,7 +17,9 @@ commit="$(git rev-parse HEAD 2>/dev/null)" \
   || { echo "make demo: the release is named after the commit; run it from a git clone" >&2; exit 1; }
 release="${commit::12}"
 echo "==> building the sample application (examples/app) for release $release"
-static_dir="$(examples/app/build.sh "$release")"
+# A copy of the static assets the demo uploads, beside the emulator's state:
+# another build of examples/app cannot rewrite it meanwhile.
+static_dir="$(examples/app/build.sh "$release" "$STATE_DIR/static")"
 
 if emulator_running; then
   echo "==> reusing the emulator on port $(cat "$STATE_DIR/port")"

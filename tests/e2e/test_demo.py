@@ -3,8 +3,9 @@ emulator of its own builds the dev stack, builds the sample application
 (examples/app) for the release named after the commit, deploys it with the
 real ecspresso and prints what is live; run again, it changes nothing.
 
-In the release-prod group: the deploy story (test_deploy) builds the sample
-application in the same directory, so the two never build at once.
+Builds of the sample application take turns (examples/app/build.sh locks the
+directory), and the demo uploads a copy of its build, which the deploy
+stories' builds do not rewrite.
 """
 
 import os
@@ -41,7 +42,7 @@ def demo(tmp_path_factory):
         def client(service, region=REGION):
             return emulator_client(f"http://127.0.0.1:{port}", service, region)
 
-        yield {"first": first[1], "second": second, "client": client}
+        yield {"first": first[1], "second": second, "client": client, "static": state_dir / "static"}
     finally:
         subprocess.run(
             [str(ROOT / "scripts" / "emulator.sh"), "stop"],
@@ -80,7 +81,7 @@ def test_both_services_run_the_release(demo):
 
 
 def test_the_sample_apps_static_assets_are_served_from_the_bucket_and_invalidated(demo):
-    static = ROOT / "examples" / "app" / "frontend" / ".next" / "static"
+    static = demo["static"]  # the copy of the Next.js build the demo uploaded
     files = files_under(static)
     assert f"{release()}/_buildManifest.js" in files  # the Next.js build id is the release
     s3 = demo["client"]("s3")
