@@ -348,7 +348,9 @@ def render(m):
         svg.close()
         svg.path([(alb_x0 + 30, alb_y + 56), (alb_x0 + 30, a_y)], "flow")
         releases = (
-            "target group pairs (blue/green)" if m["deploy_strategy"] == "blue_green" else "target groups (rolling)"
+            "target group pairs, a test listener (blue/green)"
+            if m["deploy_strategy"] == "blue_green"
+            else "target groups (rolling)"
         )
         svg.text(alb_x0 + 36, alb_y + 80, releases, "small")
 

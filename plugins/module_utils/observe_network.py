@@ -27,10 +27,10 @@ What is read, and why (13 calls for prod, one VPC with flow logs on):
   prefix-list routes of Gateway endpoints (target ``vpce-...``) belong to the
   endpoints layer (``ec2_vpc_route_table`` never purges them), so they are
   left to that layer's observer.
-- ``security_groups``: DescribeSecurityGroups of the VPC by the five names the
+- ``security_groups``: DescribeSecurityGroups of the VPC by the six names the
   role manages (``default``, which it empties and tags, and ``<prefix>-alb``,
-  ``-alb-http``, ``-ecs``, ``-endpoints``): description, ingress and egress rules with their
-  descriptions, tags.
+  ``-alb-http``, ``-alb-test``, ``-ecs``, ``-endpoints``): description, ingress and egress
+  rules with their descriptions, tags.
 - ``flow_log``: DescribeFlowLogs on the VPC: traffic type, destination, role,
   aggregation interval, format, tags (not the delivery status).
 - ``flow_log_group``: DescribeLogGroups by the exact name
@@ -252,7 +252,8 @@ def _permission(permission):
 
 def security_group_names(scope):
     """The security groups the role manages in the VPC, by name."""
-    return ["default"] + [f"{scope.name_prefix}-{component}" for component in ("alb", "alb-http", "ecs", "endpoints")]
+    components = ("alb", "alb-http", "alb-test", "ecs", "endpoints")
+    return ["default"] + [f"{scope.name_prefix}-{component}" for component in components]
 
 
 def observe_security_groups(ec2, scope, vpc_ids):

@@ -18,6 +18,8 @@ LOG_RETENTION = {"staging": 14, "prod": 30}
 # kumo_deploy_strategy blue_green: a second target group per service, and only
 # the listener CloudFront reaches (HTTP:80 here) forwards.
 BLUE_GREEN = {"dev": False, "staging": True, "prod": True}
+# The test listener of blue/green releases (group_vars/all/listeners.yml).
+TEST_PORT = 8443
 ELB_LOG_ACCOUNT = "582318560864"  # Elastic Load Balancing's account in ap-northeast-1
 HEADER = "X-Origin-Verify"
 # What the repository's inventories fall back to on the emulator.
@@ -139,7 +141,7 @@ def test_one_internet_facing_alb_across_the_three_public_subnets(alb, env):
     assert sorted(tags_of(s)["Name"] for s in subnets) == [f"kumo-{env}-public-{az[-1]}" for az in AZS]
     assert sorted(s["AvailabilityZone"] for s in subnets) == AZS  # ELB.13
     groups = ec2.describe_security_groups(GroupIds=balancer["SecurityGroups"])["SecurityGroups"]
-    assert sorted(g["GroupName"] for g in groups) == [f"kumo-{env}-alb", f"kumo-{env}-alb-http"]
+    assert sorted(g["GroupName"] for g in groups) == [f"kumo-{env}-alb", f"kumo-{env}-alb-http", f"kumo-{env}-alb-test"]
     [tags] = elbv2.describe_tags(ResourceArns=[balancer["LoadBalancerArn"]])["TagDescriptions"]
     assert tags_of(tags) == expected_tags(env, f"kumo-{env}-alb")
 
@@ -163,7 +165,7 @@ def test_load_balancer_attributes(alb, env):
 def test_http_redirects_to_https_and_forwards_only_with_the_secret_header(alb, env):
     _, elbv2, balancer = alb
     listeners = _listeners(elbv2, balancer)
-    assert set(listeners) == {80, 443}
+    assert set(listeners) == ({80, 443, TEST_PORT} if BLUE_GREEN[env] else {80, 443})
     http = listeners[80]
     assert http["Protocol"] == "HTTP"
     assert http["DefaultActions"] == [REDIRECT]  # ELB.1
@@ -197,6 +199,37 @@ def test_https_presents_the_certificate_and_answers_403_without_the_secret_heade
     assert tags_of(acm.list_tags_for_certificate(CertificateArn=certificate["CertificateArn"])) == expected_tags(
         env, f"kumo-{env}-alb-self-signed"
     )
+
+
+def test_the_test_listener_forwards_as_production_does_and_admits_only_the_nat_gateways(alb, env):
+    stack, elbv2, balancer = alb
+    test = _listeners(elbv2, balancer).get(TEST_PORT)
+    ec2 = stack.client("ec2")
+    [group] = ec2.describe_security_groups(
+        Filters=[
+            {"Name": "group-name", "Values": [f"kumo-{env}-alb-test"]},
+            {"Name": "vpc-id", "Values": [balancer["VpcId"]]},
+        ]
+    )["SecurityGroups"]
+    assert group["IpPermissionsEgress"] == []
+    if not BLUE_GREEN[env]:
+        assert test is None and group["IpPermissions"] == []
+        return
+    assert (test["Protocol"], test["SslPolicy"]) == ("HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06")
+    assert test["DefaultActions"] == [FORBIDDEN]
+    assert test["Certificates"] == _listeners(elbv2, balancer)[443]["Certificates"]
+    # CodeDeploy moves its rules to a release's new task set first: at rest they
+    # forward where the production listener's do.
+    assert _rules(elbv2, test["ListenerArn"], env) == _secret_forwarding(env)
+    nat_gateways = ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [balancer["VpcId"]]}])["NatGateways"]
+    nat_ips = sorted(
+        a["PublicIp"] + "/32" for n in nat_gateways if n["State"] == "available" for a in n["NatGatewayAddresses"]
+    )
+    assert nat_ips
+    [rule] = group["IpPermissions"]
+    assert (rule["IpProtocol"], rule["FromPort"], rule["ToPort"]) == ("tcp", TEST_PORT, TEST_PORT)
+    assert sorted(r["CidrIp"] for r in rule["IpRanges"]) == nat_ips
+    assert rule["UserIdGroupPairs"] == [] and rule["PrefixListIds"] == []
 
 
 def test_one_target_group_per_service_or_a_pair_with_blue_green(alb, env):

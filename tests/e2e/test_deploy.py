@@ -55,10 +55,10 @@ from kumo_testlib import (
 
 # Each story on a stack of its own, in a group of its own: prod's is the
 # fault-injected build, which test_safety reads first. make test tells prod's
-# (blue/green through CodeDeploy); the demo releases dev's twice with ECS
-# rolling updates. Only one story at a time may build examples/app (npm ci and
-# the Next.js build write into it), which make test-all does not yet ensure.
-pytestmark = [pytest.mark.e2e, sampled("prod", group="release-{}")]
+# (blue/green through CodeDeploy) and dev's (ECS rolling updates). Each story
+# deploys a copy of its build of examples/app, and the builds take turns
+# (build.sh locks the directory).
+pytestmark = [pytest.mark.e2e, sampled("prod", "dev", group="release-{}")]
 
 ACCOUNT_ID = "123456789012"
 TASK_SIZE = {"dev": ("256", "512"), "staging": ("512", "1024"), "prod": ("1024", "2048")}
@@ -69,6 +69,8 @@ XRAY = {"dev": False, "staging": True, "prod": True}
 # kumo_deploy_strategy: blue_green releases go through CodeDeploy.
 BLUE_GREEN = {"dev": False, "staging": True, "prod": True}
 PORTS = {"frontend": 3000, "backend": 3001}
+# The ALB's test listener with blue/green (group_vars/all/listeners.yml).
+TEST_PORT = 8443
 SERVICES = ("frontend", "backend")
 ECS_WRITES = ("RegisterTaskDefinition", "CreateService", "UpdateService", "DeregisterTaskDefinition")
 # Stopping a deploy while ecspresso waits on ECS: the emulator holds ecspresso's
@@ -92,11 +94,16 @@ def ecspresso_version():
     return out.stdout.strip()
 
 
-def build_sample_app(release):
-    """examples/app/build.sh RELEASE (npm ci, the backend's tests, the Next.js
-    build): the frontend's .next/static directory it prints."""
+def build_sample_app(release, dest):
+    """examples/app/build.sh RELEASE DEST (npm ci, the backend's tests, the
+    Next.js build): the copy of the frontend's .next/static it made at DEST,
+    which another story's build does not rewrite."""
     built = subprocess.run(
-        [str(ROOT / "examples" / "app" / "build.sh"), release], capture_output=True, text=True, timeout=900, check=False
+        [str(ROOT / "examples" / "app" / "build.sh"), release, str(dest)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
     )
     assert built.returncode == 0, built.stderr[-3000:]
     return Path(built.stdout.strip())
@@ -112,14 +119,19 @@ def find_cdn(emulator, env):
     raise AssertionError(f"cdn_waf made no distribution tagged kumo-{env}-cdn")
 
 
-def forwarded_to(elbv2, env):
-    """Service -> the target group the ALB's listener CloudFront reaches (HTTP:80,
-    the inventories set no origin domain) forwards its requests to."""
+def listener_arns(elbv2, env):
+    """Port -> ARN of each listener of the environment's ALB."""
     [balancer] = elbv2.describe_load_balancers(Names=[f"kumo-{env}-alb"])["LoadBalancers"]
     listeners = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
-    [http] = [listener for listener in listeners if listener["Port"] == 80]
+    return {listener["Port"]: listener["ListenerArn"] for listener in listeners}
+
+
+def forwarded_to(elbv2, env, port=80):
+    """Service -> the target group a listener forwards its requests to: by
+    default the one CloudFront reaches (HTTP:80, the inventories set no origin
+    domain); TEST_PORT, the blue/green test listener."""
     names = {}
-    for rule in elbv2.describe_rules(ListenerArn=http["ListenerArn"])["Rules"]:
+    for rule in elbv2.describe_rules(ListenerArn=listener_arns(elbv2, env)[port])["Rules"]:
         for action in rule["Actions"]:
             if action["Type"] == "forward":
                 name = action["TargetGroupArn"].split(":targetgroup/", 1)[1].split("/", 1)[0]
@@ -161,6 +173,8 @@ def snapshot(emulator, env, distribution):
             idle_health = elbv2.describe_target_health(TargetGroupArn=idle["TargetGroupArn"])
             state.setdefault("idle_targets", {})[name] = idle_health["TargetHealthDescriptions"]
     if BLUE_GREEN[env]:
+        # CodeDeploy moves the test listener's rules to the new task set first.
+        state["test_forwarded"] = forwarded_to(elbv2, env, port=TEST_PORT)
         codedeploy = emulator.client("codedeploy")
         for name in state["services"]:
             ids = codedeploy.list_deployments(
@@ -191,7 +205,7 @@ def released(request, env, emulator_factory, tmp_path_factory):
     bucket, distribution = find_cdn(emulator, env)
     work = tmp_path_factory.mktemp(f"deploy-{env}")
     # The sample application's Next.js build (examples/app), for the release rel1.
-    static = build_sample_app("rel1")
+    static = build_sample_app("rel1", work / "static")
     extra = {"deploy_static_dir": str(static), "deploy_invalidation_paths": ["/index.html"]}
     # Each run makes its own render directory under TMPDIR and removes it.
     private_tmp = work / "tmp"
@@ -202,7 +216,7 @@ def released(request, env, emulator_factory, tmp_path_factory):
     for step, tag, check in STORY:
         if step == "rel1_again":
             # Built again, as CI builds each run: the same files, newer timestamps.
-            story["rebuilt_static"] = build_sample_app("rel1")
+            story["rebuilt_static"] = build_sample_app("rel1", static)
         emulator.clear_requests()
         started = time.monotonic()
         story["runs"][step] = run_playbook(
@@ -222,6 +236,15 @@ def released(request, env, emulator_factory, tmp_path_factory):
             story["static_objects"] = static_objects(emulator.client("s3"), bucket)
         if step != "rel3_failed":
             assert story["runs"][step].returncode == 0, f"{step}:\n{story['runs'][step].tail()}"
+    if BLUE_GREEN[env]:
+        codedeploy = emulator.client("codedeploy")
+        story["deployment_groups"] = {
+            name: codedeploy.get_deployment_group(
+                applicationName=f"kumo-{env}-{name}", deploymentGroupName=f"kumo-{env}-{name}"
+            )["deploymentGroupInfo"]
+            for name in SERVICES
+        }
+        story["listener_arns"] = listener_arns(emulator.client("elbv2"), env)
     # The other strategy than the services were created with: refused before any change.
     emulator.clear_requests()
     other = "rolling" if BLUE_GREEN[env] else "blue_green"
@@ -239,6 +262,8 @@ def released(request, env, emulator_factory, tmp_path_factory):
         emulator, inventory=f"inventories/{env}", tags=["alb"], extra_vars={"kumo_refresh": "full"}
     )
     story["forwarded_after_converge"] = forwarded_to(emulator.client("elbv2"), env)
+    if BLUE_GREEN[env]:
+        story["test_forwarded_after_converge"] = forwarded_to(emulator.client("elbv2"), env, port=TEST_PORT)
     print(
         f"{env}: {story['version']}; release rel2 of both services took {story['seconds']['rel2']:.1f} s "
         f"and {len(story['requests']['rel2'])} API calls; the same release again "
@@ -562,6 +587,7 @@ def test_a_new_release_rolls_both_services(released, env):
                 == (rel2["target_groups"][name]["TargetGroupArn"])
             )
             assert rel2["idle_targets"][name] == []
+            assert rel2["test_forwarded"][name] == f"kumo-{env}-{name}-alt"
             [deployment] = rel2["code_deploy"][name]
             assert deployment["status"] == "Succeeded", deployment
             assert deployment["deploymentStyle"] == {
@@ -574,6 +600,31 @@ def test_a_new_release_rolls_both_services(released, env):
     assert len(released["states"]["rel2_again"]["invalidations"]) == 2
 
 
+def test_each_blue_green_service_has_a_deployment_group_with_both_listeners(released, env):
+    if not BLUE_GREEN[env]:
+        assert "deployment_groups" not in released
+        return
+    for name, group in released["deployment_groups"].items():
+        assert group["serviceRoleArn"] == f"arn:aws:iam::{ACCOUNT_ID}:role/kumo-{env}-codedeploy"
+        assert group["ecsServices"] == [{"serviceName": f"kumo-{env}-{name}", "clusterName": f"kumo-{env}-cluster"}]
+        assert group["deploymentConfigName"] == "CodeDeployDefault.ECSAllAtOnce"
+        assert group["autoRollbackConfiguration"]["enabled"] is True
+        assert sorted(group["autoRollbackConfiguration"]["events"]) == [
+            "DEPLOYMENT_FAILURE",
+            "DEPLOYMENT_STOP_ON_REQUEST",
+        ]
+        [pair] = group["loadBalancerInfo"]["targetGroupPairInfoList"]
+        assert sorted(g["name"] for g in pair["targetGroups"]) == [f"kumo-{env}-{name}", f"kumo-{env}-{name}-alt"]
+        # CloudFront's listener is the production route; the test listener the test route
+        assert pair["prodTrafficRoute"]["listenerArns"] == [released["listener_arns"][80]]
+        assert pair["testTrafficRoute"]["listenerArns"] == [released["listener_arns"][TEST_PORT]]
+        blue_green = group["blueGreenDeploymentConfiguration"]
+        assert blue_green["terminateBlueInstancesOnDeploymentSuccess"] == {
+            "action": "TERMINATE",
+            "terminationWaitTimeInMinutes": 0,
+        }
+
+
 def test_a_converge_after_a_release_keeps_the_listener_where_the_release_moved_it(released, env):
     for step in ("site_after_release", "alb_after_release"):
         run = released[step]
@@ -582,6 +633,8 @@ def test_a_converge_after_a_release_keeps_the_listener_where_the_release_moved_i
         assert run.changed == 0, (step, run.changed_tasks(), why)
     suffix = "-alt" if BLUE_GREEN[env] else ""
     assert released["forwarded_after_converge"] == {name: f"kumo-{env}-{name}{suffix}" for name in SERVICES}
+    if BLUE_GREEN[env]:
+        assert released["test_forwarded_after_converge"] == released["forwarded_after_converge"]
 
 
 def test_a_strategy_the_services_were_not_created_with_is_refused_naming_them(released, env):
@@ -611,6 +664,7 @@ def test_a_release_that_cannot_start_fails_the_play_and_the_previous_one_keeps_s
         assert (rollback["status"], rollback["creator"]) == ("Succeeded", "codeDeployRollback"), rollback
         # the listener still forwards to rel2's task set, on the group it moved to
         assert state["target_groups"]["frontend"]["TargetGroupName"] == f"kumo-{env}-frontend-alt"
+        assert state["test_forwarded"]["frontend"] == f"kumo-{env}-frontend-alt"
         assert_one_steady_rollout(state["services"]["frontend"], env)
     else:
         assert "rolled the deployment back" in said, run.tail()

@@ -30,6 +30,8 @@ AZS = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
 # inventory turns network_one_nat_gateway_per_az off; the last test turns it on).
 NAT_AZS = {"dev": AZS[:1], "staging": AZS[:1], "prod": AZS[:1]}
 FLOW_LOGS = {"dev": False, "staging": True, "prod": True}
+# kumo_deploy_strategy blue_green: the ALB's test listener port is open to the NAT gateways.
+BLUE_GREEN = {"dev": False, "staging": True, "prod": True}
 RETENTION = {"staging": 14, "prod": 30}
 
 
@@ -174,9 +176,9 @@ def test_security_groups_are_chained(network, env):
         g["GroupName"]: g
         for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]
     }
-    names = ("alb", "alb-http", "ecs", "endpoints")
+    names = ("alb", "alb-http", "alb-test", "ecs", "endpoints")
     assert set(groups) == {"default"} | {f"kumo-{env}-{n}" for n in names}
-    alb, alb_http, ecs, endpoints = (groups[f"kumo-{env}-{n}"] for n in names)
+    alb, alb_http, alb_test, ecs, endpoints = (groups[f"kumo-{env}-{n}"] for n in names)
 
     # CloudFront's origin-facing list only (SPEC Network), one port a group: the list
     # weighs 55 of a group's 60 rules, so AWS refuses both ports in one group
@@ -185,6 +187,17 @@ def test_security_groups_are_chained(network, env):
     assert _rules(alb_http["IpPermissions"]) == {("tcp", 80, 80, cloudfront)}
     assert _rules(alb["IpPermissionsEgress"]) == {("tcp", 32768, 65535, CIDRS[env][0])}
     assert _rules(alb_http["IpPermissionsEgress"]) == set()
+    # the blue/green test listener's port, from the NAT gateways' addresses only
+    nat_ips = {
+        address["PublicIp"] + "/32"
+        for nat in ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NatGateways"]
+        if nat["State"] == "available"
+        for address in nat["NatGatewayAddresses"]
+    }
+    assert len(nat_ips) == len(NAT_AZS[env])
+    expected = {("tcp", 8443, 8443, ip) for ip in nat_ips} if BLUE_GREEN[env] else set()
+    assert _rules(alb_test["IpPermissions"]) == expected
+    assert _rules(alb_test["IpPermissionsEgress"]) == set()
     assert _rules(ecs["IpPermissions"]) == {("tcp", 32768, 65535, alb["GroupId"])}
     assert _rules(endpoints["IpPermissions"]) == {("tcp", 443, 443, ecs["GroupId"])}
     assert _rules(endpoints["IpPermissionsEgress"]) == set()
@@ -224,6 +237,18 @@ def test_every_subnet_is_inside_the_vpc(network, env):
         assert ipaddress.ip_network(subnet["CidrBlock"]).subnet_of(vpc)
 
 
+def nat_addresses(nat_gateways):
+    return sorted(a["PublicIp"] + "/32" for nat in nat_gateways for a in nat["NatGatewayAddresses"])
+
+
+def alb_test_sources(ec2, vpc_id):
+    """The CIDRs kumo-prod-alb-test admits (the blue/green test listener's port)."""
+    [group] = ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["kumo-prod-alb-test"]}]
+    )["SecurityGroups"]
+    return sorted(r["CidrIp"] for p in group["IpPermissions"] for r in p["IpRanges"])
+
+
 # Last: it adds prod's other two NAT gateways, then gives them back, on the
 # shared prod stack (in the prod group); the last converge leaves it as built.
 @pytest.mark.xdist_group(name="prod")
@@ -245,6 +270,7 @@ def test_a_nat_gateway_per_zone_is_added_then_given_back_in_place(stacks):
     assert added.returncode == 0, added.tail()
     nats = assert_nat_gateways(ec2, "prod", vpc["VpcId"], AZS)
     assert shared["NatGatewayId"] in {n["NatGatewayId"] for n in nats}, "the first AZ's gateway is kept"
+    assert alb_test_sources(ec2, vpc["VpcId"]) == nat_addresses(nats)
     again = stack.run(tags=["network"], extra_vars=per_zone, refresh="full")
     assert again.returncode == 0 and again.changed == 0, again.changed_tasks()
 
@@ -255,5 +281,6 @@ def test_a_nat_gateway_per_zone_is_added_then_given_back_in_place(stacks):
     )
     [kept] = assert_nat_gateways(ec2, "prod", vpc["VpcId"], AZS[:1])
     assert kept["NatGatewayId"] == shared["NatGatewayId"]
+    assert alb_test_sources(ec2, vpc["VpcId"]) == nat_addresses([kept])
     rerun = stack.run(tags=["network"], refresh="full")
     assert rerun.returncode == 0 and rerun.changed == 0, rerun.changed_tasks()

@@ -145,6 +145,15 @@ def build_security_groups(ec2, vpc_id):
         ],
     )
     security_group(ec2, vpc_id, "alb-http", "ALB: HTTP from CloudFront only", _from_cloudfront(ec2, 80, "HTTP"), [])
+    from_nat = {"CidrIp": "203.0.113.10/32", "Description": "the test listener, from the NAT gateways"}
+    security_group(
+        ec2,
+        vpc_id,
+        "alb-test",
+        "ALB: the blue/green test listener, from the NAT gateways only",
+        lambda _: [{"IpProtocol": "tcp", "FromPort": 8443, "ToPort": 8443, "IpRanges": [from_nat]}],
+        [],
+    )
     ecs = security_group(
         ec2,
         vpc_id,
@@ -248,7 +257,10 @@ def test_the_observation_sees_every_kind_the_role_makes(network):
     assert len(seen["elastic_ips"]) == 3
     assert len(seen["route_tables"]) == 5  # main, public, three private
     groups = {group["GroupName"]: group for group in seen["security_groups"]}
-    assert sorted(groups) == sorted(["default"] + [f"{PREFIX}-{c}" for c in ("alb", "alb-http", "ecs", "endpoints")])
+    components = ("alb", "alb-http", "alb-test", "ecs", "endpoints")
+    assert sorted(groups) == sorted(["default"] + [f"{PREFIX}-{c}" for c in components])
+    [test_port] = groups[f"{PREFIX}-alb-test"]["IpPermissions"]
+    assert (test_port["FromPort"], test_port["IpRanges"][0]["CidrIp"]) == (8443, "203.0.113.10/32")
     assert groups["default"]["IpPermissions"] == [] and groups["default"]["IpPermissionsEgress"] == []
     assert groups["default"]["Tags"]["Name"] == f"{PREFIX}-default"
     [flow_log] = seen["flow_log"]
