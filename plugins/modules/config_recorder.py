@@ -41,6 +41,15 @@ options:
     type: list
     elements: str
     default: []
+  adopt:
+    description:
+      - AWS allows one recorder per account and region. With V(true), a recorder already there under
+        another name (made by another environment or by the account's owners) is adopted as it is, not
+        changed or replaced, and RV(adopted) names it; O(state=absent) never deletes it, since it is named
+        differently.
+      - With V(false), AWS refuses the new recorder (MaxNumberOfConfigurationRecordersExceededException).
+    type: bool
+    default: false
   state:
     description: Whether the recorder should exist.
     type: str
@@ -58,6 +67,13 @@ EXAMPLES = r"""
     name: kumo-prod-config
     role_arn: arn:aws:iam::123456789012:role/kumo-prod-config
 
+- name: Record with the region's recorder, whoever made it, else make this one
+  kumo.platform.config_recorder:
+    name: kumo-prod-config
+    role_arn: arn:aws:iam::123456789012:role/kumo-prod-config
+    adopt: true
+  register: recorder
+
 - name: Remove the recorder
   kumo.platform.config_recorder:
     name: kumo-prod-config
@@ -65,6 +81,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+adopted:
+  description: The name of the region's recorder that was adopted (O(adopt)); empty when this one is managed.
+  returned: when O(state=present)
+  type: str
+  sample: default
 recorder:
   description: The recorder, as DescribeConfigurationRecorders returns it (snake_case); empty when absent.
   returned: always
@@ -103,6 +124,13 @@ def describe_recorder(client, name):
     except is_boto3_error_code("NoSuchConfigurationRecorderException"):
         return None
     return found[0] if found else None
+
+
+@AWSRetry.jittered_backoff()
+def other_recorder(client, name):
+    """The region's recorder if it has another name than ``name``."""
+    found = client.describe_configuration_recorders()["ConfigurationRecorders"]
+    return next((recorder for recorder in found if recorder["name"] != name), None)
 
 
 @AWSRetry.jittered_backoff()
@@ -149,6 +177,7 @@ def main():
         all_supported=dict(type="bool", default=True),
         include_global_types=dict(type="bool", default=True),
         resource_types=dict(type="list", elements="str", default=[]),
+        adopt=dict(type="bool", default=False),
         state=dict(type="str", default="present", choices=["present", "absent"]),
     )
     module = AnsibleAWSModule(
@@ -164,6 +193,9 @@ def main():
             if existing and not module.check_mode:
                 delete_recorder(client, name)
             module.exit_json(changed=bool(existing), recorder={}, diff={"before": describe(existing), "after": {}})
+        other = other_recorder(client, name) if existing is None and module.params["adopt"] else None
+        if other:
+            module.exit_json(changed=False, adopted=other["name"], recorder=describe(other))
         want = wanted(module)
         changed = existing is None or differs(existing, want)
         if changed and not module.check_mode:
@@ -172,7 +204,10 @@ def main():
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         module.fail_json_aws(e, msg=f"Could not manage the configuration recorder {name}")
     module.exit_json(
-        changed=changed, recorder=describe(current), diff={"before": describe(existing), "after": describe(want)}
+        changed=changed,
+        adopted="",
+        recorder=describe(current),
+        diff={"before": describe(existing), "after": describe(want)},
     )
 
 

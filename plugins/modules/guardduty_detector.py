@@ -16,6 +16,10 @@ description:
     with ListDetectors rather than by a name; a second CreateDetector would be
     refused.
   - Neither amazon.aws nor community.aws manages GuardDuty.
+  - With O(owner), several callers can share the account's detector safely. A
+    detector that does not carry the owner's tags was made by someone else. It
+    is adopted (enabled and set to O(finding_publishing_frequency), its tags
+    left alone), and O(state=absent) keeps it.
 author:
   - Kumo developers (@kumo-platform)
 options:
@@ -28,6 +32,12 @@ options:
     type: str
     default: SIX_HOURS
     choices: [FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS]
+  owner:
+    description:
+      - Tags that mark the detector as the caller's (for example its V(Name) tag). A detector without
+        all of them is adopted, not re-tagged, and O(state=absent) does not delete it.
+      - When the module creates the detector it tags it with O(tags), which must include these.
+    type: dict
   state:
     description: Whether the detector should exist. V(absent) deletes it, and its findings with it.
     type: str
@@ -49,6 +59,11 @@ EXAMPLES = r"""
 
 - name: Remove the detector
   kumo.platform.guardduty_detector:
+    state: absent
+- name: Remove the detector only if this environment made it
+  kumo.platform.guardduty_detector:
+    owner:
+      Name: kumo-dev-guardduty
     state: absent
 """
 
@@ -74,6 +89,11 @@ detector:
       description: The detector's tags.
       type: dict
       sample: {Name: kumo-prod-guardduty}
+adopted:
+  description: Whether the region's detector was made by someone other than O(owner) (so it was adopted or kept).
+  returned: when O(owner) is set and a detector exists
+  type: bool
+  sample: false
 """
 
 try:
@@ -156,13 +176,20 @@ def wanted_status(module):
     return "ENABLED" if module.params["enable"] else "DISABLED"
 
 
+def owned(existing, owner):
+    """Whether the detector carries every owner tag (no owner: whoever asks owns it)."""
+    tags = existing.get("Tags") or {}
+    return not owner or all(tags.get(key) == value for key, value in owner.items())
+
+
 def ensure_present(client, module, existing):
     params = module.params
     before = describe(existing)
+    manage_tags = params["tags"] is not None and (not existing or owned(existing, params["owner"]))
     after = {
         "status": wanted_status(module),
         "finding_publishing_frequency": params["finding_publishing_frequency"],
-        "tags": params["tags"] if params["tags"] is not None else before.get("tags", {}),
+        "tags": params["tags"] if manage_tags else before.get("tags", {}),
     }
     if not existing:
         if not module.check_mode:
@@ -188,7 +215,7 @@ def ensure_present(client, module, existing):
                 Enable=params["enable"],
                 FindingPublishingFrequency=params["finding_publishing_frequency"],
             )
-    if params["tags"] is not None:
+    if manage_tags:
         to_set, to_unset = compare_aws_tags(existing.get("Tags") or {}, params["tags"], params["purge_tags"])
         if to_set or to_unset:
             changed = True
@@ -209,23 +236,33 @@ def main():
         ),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        owner=dict(type="dict"),
         state=dict(type="str", default="present", choices=["present", "absent"]),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    owner = params["owner"]
+    if owner and params["state"] == "present" and not owned({"Tags": params["tags"]}, owner):
+        module.fail_json(msg=f"tags must include the owner tags {owner}: the detector made is tagged with them")
     client = module.client("guardduty", retry_decorator=AWSRetry.jittered_backoff())
     try:
         existing = find(client)
-        if module.params["state"] == "absent":
-            if existing and not module.check_mode:
-                delete_detector(client, existing["DetectorId"])
-            module.exit_json(changed=bool(existing), detector={}, diff={"before": describe(existing), "after": {}})
+        adopted = {"adopted": not owned(existing, owner)} if owner and existing else {}
+        if params["state"] == "absent":
+            doomed = existing if existing and owned(existing, owner) else None
+            if doomed and not module.check_mode:
+                delete_detector(client, doomed["DetectorId"])
+            after = {} if doomed else describe(existing)
+            module.exit_json(
+                changed=bool(doomed), detector=after, diff={"before": describe(existing), "after": after}, **adopted
+            )
 
         changed, before, after = ensure_present(client, module, existing)
         current = find(client) if not module.check_mode else None
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         module.fail_json_aws(e, msg="Could not manage the GuardDuty detector")
     result = describe(current) if current else dict(before, **after)
-    module.exit_json(changed=changed, detector=result, diff={"before": before, "after": after})
+    module.exit_json(changed=changed, detector=result, diff={"before": before, "after": after}, **adopted)
 
 
 if __name__ == "__main__":

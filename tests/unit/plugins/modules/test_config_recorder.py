@@ -55,3 +55,24 @@ def test_absent_deletes_the_recorder(config, run_module):
 def test_present_needs_a_role(run_module):
     result = run_module(config_recorder, {"name": "rec"})
     assert result["failed"] is True and "role_arn" in result["msg"]
+
+
+def test_adopt_takes_the_regions_recorder_as_it_is(config, run_module):
+    theirs = {"name": "default", "roleARN": "arn:aws:iam::123456789012:role/theirs"}
+    config.put_configuration_recorder(ConfigurationRecorder=theirs)
+    args = {"name": "kumo-prod-config", "role_arn": ROLE, "adopt": True}
+    result = run_module(config_recorder, args)
+    assert (result["changed"], result["adopted"]) == (False, "default")
+    [recorder] = recorders(config)
+    assert (recorder["name"], recorder["roleARN"]) == ("default", theirs["roleARN"])
+    # its own name, absent: the adopted recorder stays
+    gone = run_module(config_recorder, {"name": "kumo-prod-config", "state": "absent"})
+    assert gone["changed"] is False and len(recorders(config)) == 1
+
+
+def test_adopt_manages_its_own_recorder_when_it_is_the_regions(config, run_module):
+    args = {"name": "kumo-prod-config", "role_arn": ROLE, "adopt": True}
+    first = run_module(config_recorder, args)
+    assert (first["changed"], first["adopted"]) == (True, "")
+    assert run_module(config_recorder, args)["changed"] is False
+    assert [r["name"] for r in recorders(config)] == ["kumo-prod-config"]

@@ -99,3 +99,41 @@ def test_changed_tags_are_set_on_the_detector_arn(monkeypatch, run_module):
     assert result["changed"] is True
     assert result["detector"]["tags"] == {"Name": "gd"}
     gd.assert_no_pending_responses()
+
+
+# owner: several environments share the account's one detector.
+OWNER = {"Name": "kumo-prod-guardduty"}
+MINE = {"Name": "kumo-prod-guardduty", "Environment": "prod"}
+
+
+def test_with_an_owner_a_detector_made_by_another_is_adopted_not_retagged(guardduty, run_module):
+    theirs = guardduty.create_detector(Enable=False, Tags={"Name": "security-team"})["DetectorId"]
+    args = {"finding_publishing_frequency": "FIFTEEN_MINUTES", "tags": MINE, "owner": OWNER}
+    first = run_module(guardduty_detector, args)
+    assert (first["changed"], first["adopted"]) == (True, True)
+    detector = guardduty.get_detector(DetectorId=theirs)
+    assert (detector["Status"], detector["FindingPublishingFrequency"]) == ("ENABLED", "FIFTEEN_MINUTES")
+    assert detector["Tags"] == {"Name": "security-team"}
+    assert run_module(guardduty_detector, args)["changed"] is False
+
+
+def test_with_an_owner_absent_keeps_a_detector_it_did_not_make(guardduty, run_module):
+    theirs = guardduty.create_detector(Enable=True, Tags={"Name": "kumo-prod-guardduty"})["DetectorId"]
+    result = run_module(guardduty_detector, {"owner": {"Name": "kumo-dev-guardduty"}, "state": "absent"}, diff=True)
+    assert (result["changed"], result["adopted"]) == (False, True)
+    assert result["diff"]["before"] == result["diff"]["after"]
+    assert detectors(guardduty) == [theirs]
+
+
+def test_with_an_owner_absent_deletes_the_detector_it_made(guardduty, run_module):
+    run_module(guardduty_detector, {"tags": MINE, "owner": OWNER})
+    result = run_module(guardduty_detector, {"owner": OWNER, "state": "absent"})
+    assert (result["changed"], result["adopted"]) == (True, False)
+    assert detectors(guardduty) == []
+
+
+def test_the_tags_must_carry_the_owner_tags(guardduty, run_module):
+    result = run_module(guardduty_detector, {"tags": {"Name": "other"}, "owner": OWNER})
+    assert result["failed"] is True
+    assert "owner tags" in result["msg"]
+    assert detectors(guardduty) == []
