@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from kumo_testlib import exhaustive, expected_tags, sampled, tags_of
+from kumo_testlib import REGION, exhaustive, expected_tags, sampled, tags_of
 
 pytestmark = pytest.mark.e2e
 
@@ -19,6 +19,10 @@ SWITCHES_OFF = {
     "monitoring_enable_xray": False,
 }
 SWITCHES_ON = dict.fromkeys(SWITCHES_OFF, True)
+# dev leaves the account-level services alone; switching them needs manage.
+MANAGE = {"kumo_account_services": "manage"}
+ACCOUNT_ON = {"monitoring_enable_guardduty": True, "monitoring_enable_config": True} | MANAGE
+ACCOUNT_OFF = {"monitoring_enable_guardduty": False, "monitoring_enable_config": False} | MANAGE
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +169,68 @@ def test_guardduty_per_environment(monitoring, env):
     assert detector["Tags"] == expected_tags(env, f"kumo-{env}-guardduty")
 
 
+@pytest.mark.xdist_group(name="dev")
+def test_the_accounts_detector_and_recorder_made_by_others_are_adopted_and_never_deleted(stacks):
+    """The dev stack's account holds a GuardDuty detector and a Config recorder
+    someone else made (the security team's, another environment's). dev
+    (kumo_account_services leave) does not touch them; with manage it adopts
+    them, and switching the services off keeps them. Puts the stack back."""
+    stack = stacks["dev"]
+    stack.converged(*LAYERS)
+    guardduty, config, s3 = stack.client("guardduty"), stack.client("config"), stack.client("s3")
+    theirs = {"Name": "security-team"}
+    detector_id = guardduty.create_detector(Enable=False, Tags=theirs)["DetectorId"]
+    bucket = "security-team-config-123456789012"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    role = "arn:aws:iam::123456789012:role/security-team-config"
+    config.put_configuration_recorder(ConfigurationRecorder={"name": "default", "roleARN": role})
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": bucket})
+
+    def account_services():
+        detector = guardduty.get_detector(DetectorId=detector_id)
+        statuses = config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
+        return {
+            "detectors": guardduty.list_detectors()["DetectorIds"],
+            "detector": (detector["Status"], detector["FindingPublishingFrequency"], detector["Tags"]),
+            "recording": {status["name"]: status["recording"] for status in statuses},
+            "channels": [c["name"] for c in config.describe_delivery_channels()["DeliveryChannels"]],
+        }
+
+    try:
+        left = stack.run(tags=["monitoring"], refresh="full")
+        assert left.returncode == 0, left.tail()
+        assert account_services() == {
+            "detectors": [detector_id],
+            "detector": ("DISABLED", "SIX_HOURS", theirs),
+            "recording": {"default": False},
+            "channels": ["default"],
+        }
+        adopted = stack.run(tags=["monitoring"], extra_vars=ACCOUNT_ON)
+        assert adopted.returncode == 0, adopted.tail()
+        # enabled as the inventory asks, its tags left; the recorder made to record, nothing added beside it
+        assert account_services() == {
+            "detectors": [detector_id],
+            "detector": ("ENABLED", "FIFTEEN_MINUTES", theirs),
+            "recording": {"default": True},
+            "channels": ["default"],
+        }
+        again = stack.run(tags=["monitoring"], extra_vars=ACCOUNT_ON, refresh="full")
+        assert again.returncode == 0 and again.changed == 0, again.changed_tasks()
+        off = stack.run(tags=["monitoring"], extra_vars=ACCOUNT_OFF)
+        assert off.returncode == 0, off.tail()
+        kept = account_services()
+        assert (kept["detectors"], kept["detector"][2], kept["channels"]) == ([detector_id], theirs, ["default"])
+        assert kept["recording"] == {"default": True}
+    finally:
+        config.stop_configuration_recorder(ConfigurationRecorderName="default")
+        config.delete_delivery_channel(DeliveryChannelName="default")
+        config.delete_configuration_recorder(ConfigurationRecorderName="default")
+        guardduty.delete_detector(DetectorId=detector_id)
+        s3.delete_bucket(Bucket=bucket)
+        back = stack.run(tags=["monitoring"])
+        assert back.returncode == 0, back.tail()
+
+
 def _bucket_is_locked_down(s3, bucket, key_arn):
     rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
     assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}
@@ -268,7 +334,7 @@ def test_switching_the_services_on_then_off_builds_then_removes_them(stacks):
             "sampling_rules": sorted(rules),
         }
 
-    on = stack.run(tags=["monitoring"], extra_vars=SWITCHES_ON)
+    on = stack.run(tags=["monitoring"], extra_vars=SWITCHES_ON | MANAGE)
     assert on.returncode == 0, on.tail()
     assert audit_services() == {
         "guardduty": 1,
@@ -277,7 +343,7 @@ def test_switching_the_services_on_then_off_builds_then_removes_them(stacks):
         "trails": ["kumo-dev-trail"],
         "sampling_rules": ["Default", "kumo-dev"],
     }
-    off = stack.run(tags=["monitoring"], extra_vars=SWITCHES_OFF)
+    off = stack.run(tags=["monitoring"], extra_vars=SWITCHES_OFF | MANAGE)
     assert off.returncode == 0, off.tail()
     assert audit_services() == {
         "guardduty": 0,
@@ -286,5 +352,5 @@ def test_switching_the_services_on_then_off_builds_then_removes_them(stacks):
         "trails": [],
         "sampling_rules": ["Default"],
     }
-    again = stack.run(tags=["monitoring"], extra_vars=SWITCHES_OFF, refresh="full")
+    again = stack.run(tags=["monitoring"], extra_vars=SWITCHES_OFF | MANAGE, refresh="full")
     assert again.changed == 0, again.changed_tasks()

@@ -35,6 +35,18 @@ CASES = [
     ),
     ("deploy-strategy-missing", "dev", {"main": {"kumo_deploy_strategy": REMOVE}}, ["kumo_deploy_strategy"]),
     (
+        "account-services-unknown",
+        "staging",
+        {"main": {"kumo_account_services": "own"}},
+        ["kumo_account_services", "manage, leave"],
+    ),
+    (
+        "account-services-left-but-guardduty-on",
+        "dev",
+        {"monitoring": {"monitoring_enable_guardduty": True}},
+        ["monitoring_enable_guardduty (True)", "kumo_account_services leave", "one per account and region"],
+    ),
+    (
         "target-group-name-too-long",
         "staging",
         {"main": {"kumo_project": "kumo-platform-team-x"}},
