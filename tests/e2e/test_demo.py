@@ -17,7 +17,9 @@ import pytest
 
 from kumo_testlib import REGION, ROOT, emulator_client, files_under, static_objects
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(name="release-prod")]
+# Beside dev's release story (the shorter one), on its own emulator: prod's
+# story and the fault-injected build test_safety reads are the longest group.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(name="release-dev")]
 
 RECAP = re.compile(r"^localhost\s+: ok=\d+\s+changed=(\d+)\s+unreachable=0\s+failed=(\d+)", re.M)
 
