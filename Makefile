@@ -72,15 +72,15 @@ molecule: install ## one molecule scenario per role, on the emulator
 # suites cover every layer); `make test-all` and CI's molecule job run all of them.
 MOLECULE_SAMPLE := network
 
-# Four workers on two cores: each end-to-end group (the dev stack, the prod
-# stack, prod's release story, dev's release story with the demo) runs on a
-# worker of its own, and a converge waits on the emulator about a third of its time.
+# Three workers on two cores: each end-to-end group (the dev stack, the prod
+# stack, prod's release story) runs on a worker of its own, and a converge
+# waits on the emulator about a third of its time.
 test: lint sanity app ## everything: lint, sanity, the sample app's tests and build, unit, end-to-end (a fixed sample of dev and prod), a molecule sample
-	$(BIN)/pytest tests -n 4 --durations=15 $(PYTEST_ARGS)
+	$(BIN)/pytest tests -n 3 --durations=15 $(PYTEST_ARGS)
 	@MOLECULE_SCENARIOS="$(MOLECULE_SAMPLE)" scripts/molecule.sh
 
 test-all: lint sanity app ## the exhaustive runs (every environment, every crash point, every molecule scenario)
-	KUMO_TEST_ALL=1 $(BIN)/pytest tests -n 4 $(PYTEST_ARGS)
+	KUMO_TEST_ALL=1 $(BIN)/pytest tests -n 3 $(PYTEST_ARGS)
 	@scripts/molecule.sh
 
 bench: install app ## time the converges (build, no-op, one layer, plan) with each strategy; writes docs/BENCHMARKS.md

@@ -17,9 +17,7 @@ import pytest
 
 from kumo_testlib import REGION, ROOT, emulator_client, files_under, static_objects
 
-# Beside dev's release story (the shorter one), on its own emulator: prod's
-# story and the fault-injected build test_safety reads are the longest group.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(name="release-dev")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(name="release-prod")]
 
 RECAP = re.compile(r"^localhost\s+: ok=\d+\s+changed=(\d+)\s+unreachable=0\s+failed=(\d+)", re.M)
 
