@@ -76,7 +76,16 @@ class Emulator:
             time.sleep(0.1)
         self.url = f"http://127.0.0.1:{port_file.read_text().strip()}"
 
+    @classmethod
+    def at(cls, url):
+        """The emulator another process started (make demo's) and stops."""
+        emulator = cls.__new__(cls)
+        emulator.url, emulator.process, emulator.log = url, None, None
+        return emulator
+
     def stop(self):
+        if self.process is None:
+            return
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=30)

@@ -26,8 +26,9 @@ ECS, then run again, and one killed (SIGKILL), then the teardown and a second
 teardown.
 
 `make test` tells prod's story (blue/green releases through CodeDeploy, service
-auto scaling, the X-Ray sidecar, the fault-injected build); `make test-all`
-every environment's (dev's with ECS rolling updates).
+auto scaling, the X-Ray sidecar, the fault-injected build) and a sample of
+dev's (ECS rolling updates: a release, one rolled back, the same again) on the
+stack `make demo` leaves (test_demo); `make test-all` every environment's in full.
 """
 
 import json
@@ -40,6 +41,22 @@ from pathlib import Path
 
 import pytest
 
+from kumo_releases import (
+    ACCOUNT_ID,
+    BLUE_GREEN,
+    FIRST_COUNT,
+    PORTS,
+    SERVICES,
+    TEST_PORT,
+    assert_failed_and_kept,
+    assert_one_steady_rollout,
+    assert_released,
+    ecs_writes,
+    find_cdn,
+    forwarded_to,
+    listener_arns,
+    snapshot,
+)
 from kumo_testlib import (
     REGION,
     ROOT,
@@ -56,24 +73,15 @@ from kumo_testlib import (
 # Each story on a stack of its own, in a group of its own: prod's is the
 # fault-injected build, which test_safety reads first. make test tells prod's
 # (blue/green through CodeDeploy); make test-all dev's too (ECS rolling
-# updates), which beside it would take make test past 30 minutes on two cores.
+# updates): a build of its own beside prod's would take make test past 30
+# minutes on two cores, so make test rolls dev on the demo's stack instead.
 # Each story deploys a copy of its build of examples/app, and the builds take
 # turns (build.sh locks the directory).
 pytestmark = [pytest.mark.e2e, sampled("prod", group="release-{}")]
 
-ACCOUNT_ID = "123456789012"
 TASK_SIZE = {"dev": ("256", "512"), "staging": ("512", "1024"), "prod": ("1024", "2048")}
 SCALING = {"staging": (2, 6, 70.0, 60, 300), "prod": (3, 12, 60.0, 60, 600)}
-# A new service starts with the scalable target's minimum, else the inventory's count.
-FIRST_COUNT = {"dev": 1, "staging": 2, "prod": 3}
 XRAY = {"dev": False, "staging": True, "prod": True}
-# kumo_deploy_strategy: blue_green releases go through CodeDeploy.
-BLUE_GREEN = {"dev": False, "staging": True, "prod": True}
-PORTS = {"frontend": 3000, "backend": 3001}
-# The ALB's test listener with blue/green (group_vars/all/listeners.yml).
-TEST_PORT = 8443
-SERVICES = ("frontend", "backend")
-ECS_WRITES = ("RegisterTaskDefinition", "CreateService", "UpdateService", "DeregisterTaskDefinition")
 # Stopping a deploy while ecspresso waits on ECS: the emulator holds ecspresso's
 # calls (aws-sdk-go-v2) this long.
 ECSPRESSO_AGENT = "aws-sdk-go-v2"
@@ -108,91 +116,6 @@ def build_sample_app(release, dest):
     )
     assert built.returncode == 0, built.stderr[-3000:]
     return Path(built.stdout.strip())
-
-
-def find_cdn(emulator, env):
-    """The bucket and distribution the cdn_waf layer made (Name tag kumo-<env>-cdn)."""
-    cloudfront = emulator.client("cloudfront", "us-east-1")
-    for summary in cloudfront.list_distributions()["DistributionList"].get("Items", []):
-        tags = cloudfront.list_tags_for_resource(Resource=summary["ARN"])["Tags"]["Items"]
-        if {"Key": "Name", "Value": f"kumo-{env}-cdn"} in tags:
-            return f"kumo-{env}-static-assets-{ACCOUNT_ID}", summary["Id"]
-    raise AssertionError(f"cdn_waf made no distribution tagged kumo-{env}-cdn")
-
-
-def listener_arns(elbv2, env):
-    """Port -> ARN of each listener of the environment's ALB."""
-    [balancer] = elbv2.describe_load_balancers(Names=[f"kumo-{env}-alb"])["LoadBalancers"]
-    listeners = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
-    return {listener["Port"]: listener["ListenerArn"] for listener in listeners}
-
-
-def forwarded_to(elbv2, env, port=80):
-    """Service -> the target group a listener forwards its requests to: by
-    default the one CloudFront reaches (HTTP:80, the inventories set no origin
-    domain); TEST_PORT, the blue/green test listener."""
-    names = {}
-    for rule in elbv2.describe_rules(ListenerArn=listener_arns(elbv2, env)[port])["Rules"]:
-        for action in rule["Actions"]:
-            if action["Type"] == "forward":
-                name = action["TargetGroupArn"].split(":targetgroup/", 1)[1].split("/", 1)[0]
-                names[name.removeprefix(f"kumo-{env}-").removesuffix("-alt")] = name
-    return names
-
-
-def snapshot(emulator, env, distribution):
-    """What the deploy left: each service, its task definition, running tasks and targets; the invalidations."""
-    ecs, elbv2 = emulator.client("ecs"), emulator.client("elbv2")
-    cluster = f"kumo-{env}-cluster"
-    state = {"services": {}, "task_definitions": {}, "tasks": {}, "targets": {}}
-    for name in SERVICES:
-        found = ecs.describe_services(cluster=cluster, services=[f"kumo-{env}-{name}"])["services"]
-        active = [s for s in found if s["status"] == "ACTIVE"]
-        if not active:
-            continue
-        state["services"][name] = active[0]
-        state["task_definitions"][name] = ecs.describe_task_definition(taskDefinition=active[0]["taskDefinition"])[
-            "taskDefinition"
-        ]
-        arns = ecs.list_tasks(cluster=cluster, desiredStatus="RUNNING")["taskArns"]
-        tasks = ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"] if arns else []
-        state["tasks"][name] = [t for t in tasks if t["group"] == f"service:kumo-{env}-{name}"]
-        for task in state["tasks"][name]:
-            [instance] = ecs.describe_container_instances(
-                cluster=cluster, containerInstances=[task["containerInstanceArn"]]
-            )["containerInstances"]
-            task["ec2InstanceId"] = instance["ec2InstanceId"]
-        # The target group the listener CloudFront reaches forwards the service's requests to.
-        live = forwarded_to(elbv2, env)[name]
-        [group] = elbv2.describe_target_groups(Names=[live])["TargetGroups"]
-        state.setdefault("target_groups", {})[name] = group
-        health = elbv2.describe_target_health(TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]
-        state["targets"][name] = sorted((t["Target"]["Id"], t["Target"]["Port"]) for t in health)
-        if BLUE_GREEN[env]:
-            [other] = {f"kumo-{env}-{name}", f"kumo-{env}-{name}-alt"} - {live}
-            [idle] = elbv2.describe_target_groups(Names=[other])["TargetGroups"]
-            idle_health = elbv2.describe_target_health(TargetGroupArn=idle["TargetGroupArn"])
-            state.setdefault("idle_targets", {})[name] = idle_health["TargetHealthDescriptions"]
-    if BLUE_GREEN[env]:
-        # CodeDeploy moves the test listener's rules to the new task set first.
-        state["test_forwarded"] = forwarded_to(elbv2, env, port=TEST_PORT)
-        codedeploy = emulator.client("codedeploy")
-        for name in state["services"]:
-            ids = codedeploy.list_deployments(
-                applicationName=f"kumo-{env}-{name}", deploymentGroupName=f"kumo-{env}-{name}"
-            )["deployments"]
-            found = codedeploy.batch_get_deployments(deploymentIds=ids)["deploymentsInfo"] if ids else []
-            state.setdefault("code_deploy", {})[name] = sorted(found, key=lambda d: d["createTime"])
-    cloudfront = emulator.client("cloudfront", "us-east-1")
-    items = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"].get("Items", [])
-    state["invalidations"] = [
-        cloudfront.get_invalidation(DistributionId=distribution, Id=i["Id"])["Invalidation"] for i in items
-    ]
-    [group] = emulator.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[f"kumo-{env}-ecs"])[
-        "AutoScalingGroups"
-    ]
-    state["instances"] = len(group["Instances"])
-    return state
 
 
 @pytest.fixture(scope="module")
@@ -383,10 +306,6 @@ def stop_a_deploy(emulator, log_path, inventory, extra_vars, signum, trigger):
     return returncode, log_path.read_text(encoding="utf-8"), left
 
 
-def ecs_writes(requests):
-    return [r for r in requests if r["service"] == "ecs" and r["action"] in ECS_WRITES]
-
-
 @pytest.mark.parametrize("name", SERVICES)
 def test_task_definition_has_the_spec_values(released, env, name):
     td = released["states"]["rel1"]["task_definitions"][name]
@@ -474,17 +393,6 @@ def test_the_deploy_waited_until_the_tasks_run_and_serve(released, env, name):
     assert state["targets"][name] == bound
 
 
-def assert_one_steady_rollout(service, env):
-    """ECS's rolling update completed; or, blue/green, one task set, the primary one, steady."""
-    if not BLUE_GREEN[env]:
-        assert [d["rolloutState"] for d in service["deployments"]] == ["COMPLETED"]
-        return
-    [task_set] = service["taskSets"]
-    assert (task_set["status"], task_set["stabilityStatus"]) == ("PRIMARY", "STEADY_STATE")
-    assert task_set["taskDefinition"] == service["taskDefinition"]
-    assert task_set["runningCount"] == service["desiredCount"]
-
-
 def test_ecspresso_made_the_ecs_changes_on_the_emulator(released):
     writes = ecs_writes(released["requests"]["rel1"])
     assert sorted({w["action"] for w in writes}) == ["CreateService", "RegisterTaskDefinition"]
@@ -570,17 +478,10 @@ def test_check_mode_plans_a_new_release_and_changes_nothing(released):
 
 def test_a_new_release_rolls_both_services(released, env):
     rel2 = released["states"]["rel2"]
+    assert_released(rel2, env, "rel2", revision=2)
     for name in SERVICES:
-        td = rel2["task_definitions"][name]
-        assert td["containerDefinitions"][0]["image"].endswith(f"kumo/{name}:rel2")
-        assert td["revision"] == 2
-        service = rel2["services"][name]
-        # The count is auto scaling's now: the deploy leaves it as it was.
-        assert service["runningCount"] == service["desiredCount"] == FIRST_COUNT[env]
-        assert_one_steady_rollout(service, env)
-        assert {t["taskDefinitionArn"] for t in rel2["tasks"][name]} == {td["taskDefinitionArn"]}
-        assert len(rel2["targets"][name]) == FIRST_COUNT[env]
         if BLUE_GREEN[env]:
+            service = rel2["services"][name]
             # CodeDeploy started rel2 on the other target group and moved the listener to it
             assert rel2["target_groups"][name]["TargetGroupName"] == f"kumo-{env}-{name}-alt"
             assert (
@@ -653,9 +554,7 @@ def test_a_strategy_the_services_were_not_created_with_is_refused_naming_them(re
 
 def test_a_release_that_cannot_start_fails_the_play_and_the_previous_one_keeps_serving(released, env):
     run, state = released["runs"]["rel3_failed"], released["states"]["rel3_failed"]
-    assert run.returncode != 0
-    said = " ".join(run.output.split())
-    assert f"The deploy of kumo-{env}-frontend failed" in said
+    said = assert_failed_and_kept(run, state, released["requests"]["rel3_failed"], env, "rel2", revision=2)
     if BLUE_GREEN[env]:
         assert "CodeDeploy rolled the blue/green deployment back (the old task set serves)" in said, run.tail()
         [*_, failed, rollback] = state["code_deploy"]["frontend"]
@@ -666,21 +565,6 @@ def test_a_release_that_cannot_start_fails_the_play_and_the_previous_one_keeps_s
         # the listener still forwards to rel2's task set, on the group it moved to
         assert state["target_groups"]["frontend"]["TargetGroupName"] == f"kumo-{env}-frontend-alt"
         assert state["test_forwarded"]["frontend"] == f"kumo-{env}-frontend-alt"
-        assert_one_steady_rollout(state["services"]["frontend"], env)
-    else:
-        assert "rolled the deployment back" in said, run.tail()
-    frontend = state["task_definitions"]["frontend"]
-    assert frontend["revision"] == 2 and frontend["containerDefinitions"][0]["image"].endswith(":rel2")
-    assert {t["taskDefinitionArn"] for t in state["tasks"]["frontend"]} == {frontend["taskDefinitionArn"]}
-    assert len(state["targets"]["frontend"]) == FIRST_COUNT[env]
-    # The backend was not deployed after the frontend failed.
-    registered = [
-        r
-        for r in released["requests"]["rel3_failed"]
-        if r["service"] == "ecs" and r["action"] == "RegisterTaskDefinition"
-    ]
-    assert len(registered) == 1
-    assert state["task_definitions"]["backend"]["revision"] == 2
     assert len(state["invalidations"]) == 2
 
 
