@@ -476,6 +476,16 @@ def managed_resources(inventory):
     return sum(len(names) for kind, names in inventory.items() if kind != "layer_record")
 
 
+def shared_repositories(emulator, project="kumo"):
+    """The account's ECR repositories <project>/<service>, which every
+    environment of the account pulls from and none tears down."""
+    return sorted(
+        r["repositoryName"]
+        for r in emulator.client("ecr").describe_repositories()["repositories"]
+        if r["repositoryName"].startswith(f"{project}/")
+    )
+
+
 def account_inventory(emulator, env, project="kumo"):
     """Every resource of one environment, by kind, as sorted names (ids vary
     between runs, names do not). Two equal inventories mean the same stack:
@@ -534,11 +544,6 @@ def account_inventory(emulator, env, project="kumo"):
     found["capacity_provider"] = sorted(
         {p for c in clusters if c["clusterName"].startswith(prefix) for p in c.get("capacityProviders", [])}
     )
-    found["ecr_repository"] = sorted(
-        r["repositoryName"]
-        for r in emulator.client("ecr").describe_repositories()["repositories"]
-        if r["repositoryName"].startswith(f"{project}/")
-    )
     # Teardown can only schedule a key's deletion; its alias goes with the key.
     kms = emulator.client("kms")
     found["kms_alias"] = sorted(
@@ -580,9 +585,18 @@ def account_inventory(emulator, env, project="kumo"):
         for a in emulator.client("wafv2", "us-east-1").list_web_acls(Scope="CLOUDFRONT")["WebACLs"]
         if a["Name"].startswith(prefix)
     )
-    found["guardduty_detector"] = emulator.client("guardduty").list_detectors()["DetectorIds"] and ["detector"] or []
+    # One detector and one recorder per account and region: the environment's
+    # are the ones it made (the detector's Name tag, the recorder's name).
+    guardduty = emulator.client("guardduty")
+    found["guardduty_detector"] = sorted(
+        name
+        for detector in guardduty.list_detectors()["DetectorIds"]
+        if (name := guardduty.get_detector(DetectorId=detector).get("Tags", {}).get("Name")) == f"{prefix}-guardduty"
+    )
     found["config_recorder"] = sorted(
-        r["name"] for r in emulator.client("config").describe_configuration_recorders()["ConfigurationRecorders"]
+        r["name"]
+        for r in emulator.client("config").describe_configuration_recorders()["ConfigurationRecorders"]
+        if r["name"] == f"{prefix}-config"
     )
     found["cloudtrail"] = sorted(
         t["Name"] for t in emulator.client("cloudtrail").describe_trails()["trailList"] if t["Name"].startswith(prefix)

@@ -137,15 +137,20 @@ def test_iam_roles_and_instance_profile(stack, env):
     assert tags_of(iam.get_role(RoleName=codedeploy)["Role"]) == expected_tags(env, codedeploy)
 
 
-def test_ecr_repositories_scan_encrypt_and_expire(stack, env, key):
+def test_ecr_repositories_are_the_accounts_scan_encrypt_keep_their_tags_and_expire(stack):
+    """The account's repositories (no Environment tag), encrypted with the
+    account's AWS managed key for ECR, not with an environment's key."""
     ecr = stack.client("ecr")
+    managed = stack.client("kms").describe_key(KeyId="alias/aws/ecr")["KeyMetadata"]
+    assert managed["KeyManager"] == "AWS"
     for service in ("frontend", "backend"):
         name = f"kumo/{service}"
         [repo] = ecr.describe_repositories(repositoryNames=[name])["repositories"]
         assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
-        assert repo["encryptionConfiguration"] == {"encryptionType": "KMS", "kmsKey": key["Arn"]}
+        assert repo["imageTagMutability"] == "IMMUTABLE"
+        assert repo["encryptionConfiguration"] == {"encryptionType": "KMS", "kmsKey": managed["Arn"]}
         tags = {t["Key"]: t["Value"] for t in ecr.list_tags_for_resource(resourceArn=repo["repositoryArn"])["tags"]}
-        assert tags == expected_tags(env, name)
+        assert tags == {"Project": "kumo", "ManagedBy": "ansible", "Name": name}
         rules = json.loads(ecr.get_lifecycle_policy(repositoryName=name)["lifecyclePolicyText"])["rules"]
         untagged, tagged = sorted(rules, key=lambda r: r["rulePriority"])
         assert untagged["selection"] == {
