@@ -1,0 +1,112 @@
+"""Two environments in one account: prod converges, then dev beside it, then
+dev is torn down, all on one emulator. After each step the account's
+services are prod's and work (its GuardDuty detector is enabled, the AWS
+Config recorder records, its CloudTrail trail logs), the account's ECR
+repositories are there, prod's resources are what a converge of prod alone
+made, and a converge of prod changes nothing. Dev's resources beside prod are
+what a converge of dev alone makes: the dev stack the other suites read, on
+an emulator of its own (in the dev group, so it is built once).
+
+make test-all tells the same story with staging beside prod too.
+"""
+
+import pytest
+
+from kumo_testlib import TEST_ALL, account_inventory, run_playbook, shared_repositories
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(name="dev")]
+
+# The environments converged beside prod, in this order, then torn down.
+BESIDE = ["dev", "staging"] if TEST_ALL else ["dev"]
+REPOSITORIES = ["kumo/backend", "kumo/frontend"]
+
+
+def account_services(emulator):
+    """What the account holds once per region, and prod's trail."""
+    guardduty = emulator.client("guardduty")
+    detectors = [guardduty.get_detector(DetectorId=detector) for detector in guardduty.list_detectors()["DetectorIds"]]
+    config = emulator.client("config")
+    return {
+        "detectors": [(d["Status"], d.get("Tags", {}).get("Name")) for d in detectors],
+        "recorders": [
+            (r["name"], r["recording"])
+            for r in config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
+        ],
+        "prod_trail_logging": emulator.client("cloudtrail").get_trail_status(Name="kumo-prod-trail")["IsLogging"],
+        "repositories": shared_repositories(emulator),
+    }
+
+
+def converge(emulator, env):
+    run = run_playbook(emulator, inventory=f"inventories/{env}")
+    assert run.returncode == 0, f"converge of {env}:\n{run.tail()}"
+    return run
+
+
+@pytest.fixture(scope="module")
+def shared(stacks, emulator_factory):
+    alone = {}
+    for env in BESIDE:
+        stacks[env].converged()
+        alone[env] = stacks[env].built
+    emulator = emulator_factory("shared-account")
+    converge(emulator, "prod")
+    story = {"alone": alone, "prod_alone": account_inventory(emulator, "prod"), "steps": []}
+
+    def step(name, **read):
+        story["steps"].append(
+            dict(
+                read,
+                name=name,
+                services=account_services(emulator),
+                prod=account_inventory(emulator, "prod"),
+                prod_again=run_playbook(emulator, inventory="inventories/prod"),
+            )
+        )
+
+    step("prod converged")
+    for env in BESIDE:
+        converge(emulator, env)
+        step(f"{env} converged beside prod", env=env, beside=account_inventory(emulator, env))
+    for env in BESIDE:
+        down = run_playbook(
+            emulator,
+            playbook="playbooks/teardown.yml",
+            inventory=f"inventories/{env}",
+            extra_vars={"kumo_teardown_keep_logs": False, "teardown_confirm": env},
+        )
+        assert down.returncode == 0, f"teardown of {env}:\n{down.tail()}"
+        left = {kind: names for kind, names in account_inventory(emulator, env).items() if names}
+        step(f"{env} torn down", left=left)
+    return story
+
+
+def test_after_each_step_the_account_services_are_prods_and_work(shared):
+    for step in shared["steps"]:
+        services = step["services"]
+        assert services["detectors"] == [("ENABLED", "kumo-prod-guardduty")], step["name"]
+        assert services["recorders"] == [("kumo-prod-config", True)], step["name"]
+        assert services["prod_trail_logging"] is True, step["name"]
+        assert services["repositories"] == REPOSITORIES, step["name"]
+
+
+def test_after_each_step_prod_is_as_built_alone_and_a_converge_changes_nothing(shared):
+    for step in shared["steps"]:
+        assert step["prod"] == shared["prod_alone"], step["name"]
+        again = step["prod_again"]
+        assert again.returncode == 0, (step["name"], again.tail())
+        assert again.changed == 0, (step["name"], again.changed_tasks())
+
+
+def test_an_environment_beside_prod_is_what_it_is_alone(shared):
+    converged = [step for step in shared["steps"] if "beside" in step]
+    assert [step["env"] for step in converged] == BESIDE
+    for step in converged:
+        assert step["beside"] == shared["alone"][step["env"]], step["name"]
+
+
+def test_a_teardown_beside_prod_leaves_nothing_of_its_environment(shared):
+    torn = [step for step in shared["steps"] if "left" in step]
+    assert len(torn) == len(BESIDE)
+    for step in torn:
+        assert step["left"] == {}, step["name"]
