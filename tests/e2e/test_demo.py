@@ -24,7 +24,7 @@ import time
 import pytest
 
 from kumo_releases import SERVICES, assert_failed_and_kept, assert_released, ecs_writes, find_cdn, snapshot
-from kumo_testlib import REGION, ROOT, Emulator, emulator_client, files_under, run_playbook, static_objects
+from kumo_testlib import ROOT, Emulator, files_under, run_playbook, static_objects
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(name="release-prod")]
 
@@ -43,31 +43,22 @@ def run_demo(state_dir):
 ROLLING_STORY = (("rel2", "rel2"), ("rel3_failed", "rel3-broken"), ("rel2_again", "rel2"))
 
 
-def read_demo(client):
-    """What the demo left live: each service and its task definition, the
-    static assets' bucket and objects, the distribution and its invalidations."""
-    ecs, s3, cloudfront = client("ecs"), client("s3"), client("cloudfront", "us-east-1")
-    live = {"services": {}, "task_definitions": {}}
-    for name in SERVICES:
-        [service] = ecs.describe_services(cluster="kumo-dev-cluster", services=[f"kumo-dev-{name}"])["services"]
-        live["services"][name] = service
-        live["task_definitions"][name] = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])[
-            "taskDefinition"
-        ]
-    [bucket] = [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("kumo-dev-static-assets-")]
-    live["objects"] = static_objects(s3, bucket)
-    [live["distribution"]] = cloudfront.list_distributions()["DistributionList"]["Items"]
-    made = cloudfront.list_invalidations(DistributionId=live["distribution"]["Id"])["InvalidationList"]["Items"]
-    live["invalidations"] = [
-        cloudfront.get_invalidation(DistributionId=live["distribution"]["Id"], Id=m["Id"])["Invalidation"] for m in made
+def read_demo(emulator):
+    """What the demo left live (kumo_releases.snapshot: each service, its task
+    definition, tasks and targets, the invalidations), the static assets in the
+    bucket and the distribution; and the distribution's id."""
+    bucket, distribution = find_cdn(emulator, "dev")
+    live = snapshot(emulator, "dev", distribution)
+    live["objects"] = static_objects(emulator.client("s3"), bucket)
+    [live["distribution"]] = emulator.client("cloudfront", "us-east-1").list_distributions()["DistributionList"][
+        "Items"
     ]
-    return live
+    return live, distribution
 
 
-def roll_on(emulator, static):
+def roll_on(emulator, distribution, static):
     """dev's rolling story on the demo's stack: each step's run, its requests
     and what it left (kumo_releases.snapshot)."""
-    _, distribution = find_cdn(emulator, "dev")
     story = {"runs": {}, "requests": {}, "states": {}}
     for step, tag in ROLLING_STORY:
         emulator.clear_requests()
@@ -91,9 +82,9 @@ def demo(tmp_path_factory):
         first = run_demo(state_dir)
         assert first[0] == 0, first[1][-4000:]
         second = run_demo(state_dir)
-        url = f"http://127.0.0.1:{(state_dir / 'port').read_text().strip()}"
-        live = read_demo(lambda service, region=REGION: emulator_client(url, service, region))
-        rolling = roll_on(Emulator.at(url), state_dir / "static")
+        emulator = Emulator.at(f"http://127.0.0.1:{(state_dir / 'port').read_text().strip()}")
+        live, distribution = read_demo(emulator)
+        rolling = roll_on(emulator, distribution, state_dir / "static")
         yield {"first": first[1], "second": second, "live": live, "static": state_dir / "static", "rolling": rolling}
     finally:
         subprocess.run(

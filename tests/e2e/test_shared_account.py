@@ -23,8 +23,6 @@ from kumo_testlib import account_inventory, exhaustive, run_playbook, shared_rep
 
 pytestmark = [pytest.mark.e2e, exhaustive, pytest.mark.xdist_group(name="dev")]
 
-# The environments converged beside prod, in this order, then torn down.
-BESIDE = ["dev"]
 REPOSITORIES = ["kumo/backend", "kumo/frontend"]
 
 
@@ -52,43 +50,43 @@ def converge(emulator, env):
 
 @pytest.fixture(scope="module")
 def shared(stacks, emulator_factory):
-    alone = {}
-    for env in BESIDE:
-        stacks[env].converged()
-        alone[env] = stacks[env].built
+    stacks["dev"].converged()
     emulator = emulator_factory("shared-account")
     converge(emulator, "prod")
-    story = {"alone": alone, "prod_alone": account_inventory(emulator, "prod"), "steps": []}
+    story = {"prod_alone": account_inventory(emulator, "prod"), "dev_alone": stacks["dev"].built, "steps": []}
 
-    def step(name, **read):
+    def step(name):
         story["steps"].append(
-            dict(
-                read,
-                name=name,
-                services=account_services(emulator),
-                prod=account_inventory(emulator, "prod"),
-                prod_again=run_playbook(emulator, inventory="inventories/prod"),
-            )
+            {
+                "name": name,
+                "services": account_services(emulator),
+                "prod": account_inventory(emulator, "prod"),
+                "prod_again": run_playbook(emulator, inventory="inventories/prod"),
+            }
         )
 
     step("prod converged")
-    for env in BESIDE:
-        converge(emulator, env)
-        step(f"{env} converged beside prod", env=env, beside=account_inventory(emulator, env))
-    for env in BESIDE:
-        down = run_playbook(
-            emulator,
-            playbook="playbooks/teardown.yml",
-            inventory=f"inventories/{env}",
-            extra_vars={"kumo_teardown_keep_logs": False, "teardown_confirm": env},
-        )
-        assert down.returncode == 0, f"teardown of {env}:\n{down.tail()}"
-        left = {kind: names for kind, names in account_inventory(emulator, env).items() if names}
-        step(f"{env} torn down", left=left)
+    converge(emulator, "dev")
+    story["dev_beside_prod"] = account_inventory(emulator, "dev")
+    step("dev converged beside prod")
+    down = run_playbook(
+        emulator,
+        playbook="playbooks/teardown.yml",
+        inventory="inventories/dev",
+        extra_vars={"kumo_teardown_keep_logs": False, "teardown_confirm": "dev"},
+    )
+    assert down.returncode == 0, f"teardown of dev:\n{down.tail()}"
+    story["dev_left"] = {kind: names for kind, names in account_inventory(emulator, "dev").items() if names}
+    step("dev torn down")
     return story
 
 
 def test_after_each_step_the_account_services_are_prods_and_work(shared):
+    assert [step["name"] for step in shared["steps"]] == [
+        "prod converged",
+        "dev converged beside prod",
+        "dev torn down",
+    ]
     for step in shared["steps"]:
         services = step["services"]
         assert services["detectors"] == [("ENABLED", "kumo-prod-guardduty")], step["name"]
@@ -105,15 +103,9 @@ def test_after_each_step_prod_is_as_built_alone_and_a_converge_changes_nothing(s
         assert again.changed == 0, (step["name"], again.changed_tasks())
 
 
-def test_an_environment_beside_prod_is_what_it_is_alone(shared):
-    converged = [step for step in shared["steps"] if "beside" in step]
-    assert [step["env"] for step in converged] == BESIDE
-    for step in converged:
-        assert step["beside"] == shared["alone"][step["env"]], step["name"]
+def test_dev_beside_prod_is_what_it_is_alone(shared):
+    assert shared["dev_beside_prod"] == shared["dev_alone"]
 
 
-def test_a_teardown_beside_prod_leaves_nothing_of_its_environment(shared):
-    torn = [step for step in shared["steps"] if "left" in step]
-    assert len(torn) == len(BESIDE)
-    for step in torn:
-        assert step["left"] == {}, step["name"]
+def test_a_teardown_of_dev_beside_prod_leaves_nothing_of_dev(shared):
+    assert shared["dev_left"] == {}
