@@ -203,6 +203,30 @@ def test_launch_template(stack, env, key):
     assert f"ECS_CLUSTER=kumo-{env}-cluster\n" in user_data
 
 
+def test_the_instances_the_group_launched_run_as_the_launch_template_says(stack, env, key):
+    """EC2.8, EC2.7 and the instance profile on what runs, not only in the template
+    (emulator/patches/ec2_run_instances_launch_template.py)."""
+    ec2, autoscaling = stack.client("ec2"), stack.client("autoscaling")
+    [group] = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[f"kumo-{env}-ecs"])["AutoScalingGroups"]
+    ids = [i["InstanceId"] for i in group["Instances"]]
+    instances = [i for r in ec2.describe_instances(InstanceIds=ids)["Reservations"] for i in r["Instances"]]
+    assert len(instances) == group["DesiredCapacity"] > 0
+    for instance in instances:
+        assert (instance["MetadataOptions"]["HttpTokens"], instance["MetadataOptions"]["HttpPutResponseHopLimit"]) == (
+            "required",
+            1,
+        )
+        assert instance["IamInstanceProfile"]["Arn"].endswith(f":instance-profile/kumo-{env}-ecs-instance")
+        assert "PublicIpAddress" not in instance
+        volume_ids = [b["Ebs"]["VolumeId"] for b in instance["BlockDeviceMappings"]]
+        [root] = ec2.describe_volumes(VolumeIds=volume_ids)["Volumes"]
+        assert (root["Attachments"][0]["Device"], root["Encrypted"], root["KmsKeyId"]) == (
+            "/dev/xvda",
+            True,
+            key["Arn"],
+        )
+
+
 def test_auto_scaling_group(stack, env):
     autoscaling = stack.client("autoscaling")
     [group] = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[f"kumo-{env}-ecs"])["AutoScalingGroups"]
