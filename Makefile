@@ -13,11 +13,12 @@ ECSPRESSO_SRC ?=
 ECSPRESSO_SRC_PATH = $(if $(ECSPRESSO_SRC),$(abspath $(ECSPRESSO_SRC)))
 EMULATOR_PORT ?= 5000
 PYTEST_ARGS ?=
+AUDIT_ENV ?= prod
 
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help install ecspresso app emulator emulator-stop demo test test-all lint sanity unit e2e molecule bench clean
+.PHONY: help install ecspresso app emulator emulator-stop demo test test-all lint sanity unit e2e molecule bench audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -83,8 +84,11 @@ test-all: lint sanity app ## the exhaustive runs (every environment, every crash
 	KUMO_TEST_ALL=1 $(BIN)/pytest tests -n 3 $(PYTEST_ARGS)
 	@scripts/molecule.sh
 
+audit: install ## converge prod (AUDIT_ENV) on a private emulator and scan it with Prowler (.audit); fails on a finding audit/mutelist.yml does not accept
+	@PYTHON=$(PYTHON) AUDIT_ENV=$(AUDIT_ENV) scripts/audit.sh
+
 bench: install app ## time the converges (build, no-op, one layer, plan) with each strategy; writes docs/BENCHMARKS.md
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean: ## remove everything make created
-	rm -rf $(VENV) .collections .emulator .pytest_cache .ruff_cache
+	rm -rf $(VENV) .audit .collections .emulator .pytest_cache .ruff_cache

@@ -1,5 +1,7 @@
 """The endpoints layer, converged on the emulator and read back (SPEC.md, "Network": VPC endpoints)."""
 
+import json
+
 import pytest
 
 from kumo_testlib import expected_tags, sampled, tags_of
@@ -7,6 +9,7 @@ from kumo_testlib import expected_tags, sampled, tags_of
 pytestmark = pytest.mark.e2e
 
 REGION = "ap-northeast-1"
+ACCOUNT = "123456789012"  # the emulator's
 AZS = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
 # The SPEC's Interface endpoints. The cost design ships none (every inventory
 # lists only the Gateway endpoint); the private-path test below lists them.
@@ -18,6 +21,34 @@ INTERFACE_AZS = {"dev": AZS[:1], "staging": AZS, "prod": AZS}
 
 def endpoint_name(env, service):
     return f"kumo-{env}-{service.replace('.', '-')}-endpoint"
+
+
+# Every endpoint admits the account's principals only (Prowler's
+# vpc_endpoint_connections_trust_boundaries); the S3 one also lets the instances
+# read the AWS-owned buckets of ECR's image layers and Amazon Linux's packages.
+ACCOUNT_ONLY = {
+    "Sid": "AccountPrincipalsOnly",
+    "Effect": "Allow",
+    "Principal": "*",
+    "Action": "*",
+    "Resource": "*",
+    "Condition": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+}
+AWS_OWNED_READS = {
+    "Sid": "AwsOwnedBucketsTheInstancesRead",
+    "Effect": "Allow",
+    "Principal": "*",
+    "Action": "s3:GetObject",
+    "Resource": [
+        f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/*",
+        f"arn:aws:s3:::al2023-repos-{REGION}-de612dc2/*",
+        f"arn:aws:s3:::amazonlinux-2-repos-{REGION}/*",
+    ],
+}
+
+
+def statements(endpoint):
+    return json.loads(endpoint["PolicyDocument"])["Statement"]
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +111,7 @@ def assert_interface_endpoints(ec2, network, env, zones):
         assert [g["GroupId"] for g in endpoint["Groups"]] == [network["endpoints_sg"]]
         assert endpoint["PrivateDnsEnabled"] is True
         assert endpoint["RouteTableIds"] == []
+        assert statements(endpoint) == [ACCOUNT_ONLY], service
         assert tags_of(endpoint) == expected_tags(env, endpoint_name(env, service))
     return {name: e["VpcEndpointId"] for name, e in found.items()}
 
@@ -91,6 +123,7 @@ def test_s3_gateway_endpoint_on_every_private_route_table(endpoints, env):
     assert endpoint["State"].lower() == "available"
     assert len(network["route_table_ids"]) == len(AZS)
     assert sorted(endpoint["RouteTableIds"]) == network["route_table_ids"]
+    assert statements(endpoint) == [ACCOUNT_ONLY, AWS_OWNED_READS]
     assert tags_of(endpoint) == expected_tags(env, endpoint_name(env, "s3"))
     tables = ec2.describe_route_tables(RouteTableIds=network["route_table_ids"])["RouteTables"]
     for table in tables:
