@@ -84,8 +84,15 @@ test-all: lint sanity app ## the exhaustive runs (every environment, every crash
 	KUMO_TEST_ALL=1 $(BIN)/pytest tests -n 3 $(PYTEST_ARGS)
 	@scripts/molecule.sh
 
-audit: install ## converge prod (AUDIT_ENV) on a private emulator and scan it with Prowler (.audit); fails on a finding audit/mutelist.yml does not accept
-	@PYTHON=$(PYTHON) AUDIT_ENV=$(AUDIT_ENV) scripts/audit.sh
+# Prowler pins its own boto3 and botocore: a virtualenv of its own.
+.audit/.installed: audit/requirements.txt
+	@echo "==> creating .audit and installing Prowler (audit/requirements.txt)"
+	@test -x .audit/bin/python || $(PYTHON) -m venv .audit
+	@.audit/bin/pip install --quiet --disable-pip-version-check -r audit/requirements.txt
+	@touch $@
+
+audit: install .audit/.installed ## converge prod (AUDIT_ENV) on a private emulator and scan it with Prowler (.audit); fails on a finding audit/mutelist.yml does not accept
+	@AUDIT_ENV=$(AUDIT_ENV) scripts/audit.sh
 
 bench: install app ## time the converges (build, no-op, one layer, plan) with each strategy; writes docs/BENCHMARKS.md
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)

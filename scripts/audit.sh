@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make audit`: converge one environment (AUDIT_ENV, prod by default) on a
-# private emulator, scan it with Prowler (the pinned version, in .audit) over
+# private emulator, scan it with Prowler (the pinned version make puts in .audit) over
 # the services the stack uses, and fail on any FAIL on the environment's
 # resources that audit/mutelist.yml does not accept with a reason
 # (scripts/audit_report.py prints the findings by check).
@@ -11,12 +11,7 @@ env="${AUDIT_ENV:-prod}"
 [ -d "inventories/$env" ] || { echo "make audit: AUDIT_ENV=$env is not one of: $(ls inventories | tr '\n' ' ')" >&2; exit 2; }
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg"
 
-if [ ! -f .audit/.installed ] || [ audit/requirements.txt -nt .audit/.installed ]; then
-  echo "==> creating .audit and installing $(grep -v '^#' audit/requirements.txt)"
-  test -x .audit/bin/python || "${PYTHON:-python3.11}" -m venv .audit
-  .audit/bin/pip install --quiet --disable-pip-version-check -r audit/requirements.txt
-  touch .audit/.installed
-fi
+[ -x .audit/bin/prowler ] || { echo "make audit: Prowler is not in .audit; run make audit, which installs it" >&2; exit 2; }
 
 out="$(mktemp -d)"
 emulator_start_private
